@@ -1,0 +1,39 @@
+// Subcommands of the `vigie` binary. Each returns the process exit status:
+// 0 success, 1 the command's own failure (rule errors, failed checks), 2 bad usage.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigie::app {
+
+struct RuleOptions {
+  std::vector<std::string> paths;
+  std::string placeholders;
+  std::vector<std::string> logsource_maps;
+};
+
+struct CheckOptions {
+  RuleOptions rules;
+  std::string format = "text";  // text | json
+};
+int rules_check(const CheckOptions& options);
+
+struct HuntOptions {
+  RuleOptions rules;
+  std::string input;               // file or "-"
+  std::string format = "auto";     // auto | flat | evtx-json | winlogbeat
+  std::string output = "jsonl";    // jsonl | text
+  std::size_t max_line_bytes = 1 << 20;
+  bool strict = false;             // rule errors are fatal
+  bool quiet_summary = false;
+};
+int hunt(const HuntOptions& options);
+
+// The main job on the embedded default: the shipped rules over the shipped sample logs.
+int demo(const std::string& data_dir);
+
+// Where the shipped rules/ and samples live (VIGIE_HOME, else the source tree it was built from).
+std::string data_dir();
+
+}  // namespace vigie::app

@@ -1,0 +1,377 @@
+// Per-event evaluation of a compiled rule set.
+//
+// Everything is lazy and memoised per event with epoch stamps (no clearing between events): an
+// atom is evaluated at most once, a field's prefilter scans the value at most once, and a rule
+// reached through several logsource entries is evaluated once.
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "common/timestamp.h"
+#include "common/utf8.h"
+#include "match/compiled.h"
+
+namespace vigie::match {
+
+class MatcherScratch {
+ public:
+  explicit MatcherScratch(const RuleSetImpl& impl)
+      : atom_stamp(impl.atoms.size(), 0),
+        atom_value(impl.atoms.size(), 0),
+        needle_stamp(impl.needle_total, 0),
+        needle_flags(impl.needle_total, 0),
+        scan_stamp(impl.prefilters.size(), 0),
+        rule_stamp(impl.rules.size(), 0) {}
+
+  void next_epoch() {
+    if (++epoch == 0) {
+      std::fill(atom_stamp.begin(), atom_stamp.end(), 0);
+      std::fill(needle_stamp.begin(), needle_stamp.end(), 0);
+      std::fill(scan_stamp.begin(), scan_stamp.end(), 0);
+      std::fill(rule_stamp.begin(), rule_stamp.end(), 0);
+      epoch = 1;
+    }
+  }
+
+  std::uint32_t epoch = 0;
+  std::vector<std::uint32_t> atom_stamp;
+  std::vector<std::uint8_t> atom_value;
+  std::vector<std::uint32_t> needle_stamp;
+  std::vector<std::uint8_t> needle_flags;
+  std::vector<std::uint32_t> scan_stamp;
+  std::vector<std::uint32_t> rule_stamp;
+  std::vector<std::uint32_t> matched;
+  std::vector<std::uint32_t> entries;
+  std::string fold_a;
+  std::string fold_b;
+};
+
+namespace {
+
+// Calls fn(scalar) for a value or each element of a list; stops when fn returns true.
+template <typename F>
+bool any_scalar(const event::Event& e, const event::Value& v, F&& fn) {
+  if (v.kind == event::Kind::kList) {
+    const auto& items = e.list_items();
+    for (std::uint32_t i = 0; i < v.list_size; ++i) {
+      if (fn(items[v.list_begin + i])) return true;
+    }
+    return false;
+  }
+  return fn(v);
+}
+
+bool has_text(const event::Value& v) {
+  return v.kind == event::Kind::kString || v.kind == event::Kind::kInt ||
+         v.kind == event::Kind::kDouble || v.kind == event::Kind::kBool;
+}
+
+std::optional<double> number_of(const event::Value& v) {
+  if (v.kind == event::Kind::kInt || v.kind == event::Kind::kDouble) return v.real;
+  if (v.kind != event::Kind::kString) return std::nullopt;
+  std::string_view s = v.text;
+  if (s.empty() || s.size() > 40) return std::nullopt;
+  std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  bool digit = false, dot = false;
+  for (std::size_t j = i; j < s.size(); ++j) {
+    char c = s[j];
+    if (c >= '0' && c <= '9') digit = true;
+    else if (c == '.' && !dot) dot = true;
+    else return std::nullopt;
+  }
+  if (!digit) return std::nullopt;
+  if (s[0] == '+') s.remove_prefix(1);
+  double d = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+  return d;
+}
+
+bool compare(double value, CmpOp op, double bound) {
+  switch (op) {
+    case CmpOp::kLt: return value < bound;
+    case CmpOp::kLte: return value <= bound;
+    case CmpOp::kGt: return value > bound;
+    case CmpOp::kGte: return value >= bound;
+    case CmpOp::kEq: return value == bound;
+  }
+  return false;
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (utf8::kAsciiLower[static_cast<unsigned char>(a[i])] !=
+        utf8::kAsciiLower[static_cast<unsigned char>(b[i])]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+class Evaluator {
+ public:
+  Evaluator(const RuleSetImpl& impl, MatcherScratch& s, const event::Event& e)
+      : impl_(impl), s_(s), e_(e) {}
+
+  bool node(std::uint32_t id) {
+    const Node& n = impl_.nodes[id];
+    switch (n.kind) {
+      case Node::Kind::kAtom: return atom(n.atom);
+      case Node::Kind::kAnd:
+        for (std::uint32_t i = 0; i < n.count; ++i) {
+          if (!node(impl_.child_index[n.first + i])) return false;
+        }
+        return true;
+      case Node::Kind::kOr:
+        for (std::uint32_t i = 0; i < n.count; ++i) {
+          if (node(impl_.child_index[n.first + i])) return true;
+        }
+        return false;
+      case Node::Kind::kNot: return !node(impl_.child_index[n.first]);
+      case Node::Kind::kAtLeast: {
+        std::uint32_t hits = 0;
+        for (std::uint32_t i = 0; i < n.count; ++i) {
+          if (node(impl_.child_index[n.first + i]) && ++hits >= n.at_least) return true;
+          if (hits + (n.count - i - 1) < n.at_least) return false;
+        }
+        return false;
+      }
+      case Node::Kind::kTrue: return true;
+      case Node::Kind::kFalse: return false;
+    }
+    return false;
+  }
+
+ private:
+  bool atom(std::uint32_t id) {
+    if (s_.atom_stamp[id] == s_.epoch) return s_.atom_value[id] != 0;
+    bool v = evaluate(impl_.atoms[id]);
+    s_.atom_stamp[id] = s_.epoch;
+    s_.atom_value[id] = v ? 1 : 0;
+    return v;
+  }
+
+  std::string_view folded(std::string_view text, std::string& buf) {
+    utf8::fold(text, buf);
+    return buf;
+  }
+
+  void scan(int prefilter_index) {
+    if (s_.scan_stamp[prefilter_index] == s_.epoch) return;
+    s_.scan_stamp[prefilter_index] = s_.epoch;
+    const Prefilter& p = impl_.prefilters[prefilter_index];
+    const event::Value* v = e_.get(p.field);
+    if (v == nullptr) return;
+    any_scalar(e_, *v, [&](const event::Value& sv) {
+      if (!has_text(sv)) return false;
+      std::string_view text = sv.text;
+      const std::size_t len = text.size();
+      auto record = [&](std::uint32_t needle, std::size_t end) {
+        std::uint32_t slot = p.needle_base + needle;
+        if (s_.needle_stamp[slot] != s_.epoch) {
+          s_.needle_stamp[slot] = s_.epoch;
+          s_.needle_flags[slot] = 0;
+        }
+        std::uint8_t flags = kHitAny;
+        bool at_start = end == p.needle_len[needle];
+        bool at_end = end == len;
+        if (at_start) flags |= kHitStart;
+        if (at_end) flags |= kHitEnd;
+        if (at_start && at_end) flags |= kHitWhole;
+        s_.needle_flags[slot] |= flags;
+      };
+      if (p.cased) {
+        p.automaton.scan(text, record);
+      } else if (utf8::has_non_ascii(text)) {
+        p.automaton.scan(folded(text, s_.fold_a), record);
+      } else {
+        p.automaton.scan_folded(text, record);
+      }
+      return false;
+    });
+  }
+
+  bool needle_hit(int prefilter_index, std::uint32_t needle, std::uint8_t flag) {
+    scan(prefilter_index);
+    std::uint32_t slot = impl_.prefilters[prefilter_index].needle_base + needle;
+    return s_.needle_stamp[slot] == s_.epoch && (s_.needle_flags[slot] & flag) != 0;
+  }
+
+  bool glob_value(const Atom& a, const event::Value& sv) {
+    if (!has_text(sv)) return false;
+    return a.glob->match(a.cased ? sv.text : folded(sv.text, s_.fold_a));
+  }
+
+  bool evaluate(const Atom& a) {
+    if (a.kind == AtomKind::kKeyword) return keyword(a);
+    const event::Value* v = e_.get(a.field);
+    switch (a.kind) {
+      case AtomKind::kExists: return v != nullptr;
+      case AtomKind::kNull: return v == nullptr || v->kind == event::Kind::kNull;
+      default: break;
+    }
+    if (v == nullptr) return false;
+    switch (a.kind) {
+      case AtomKind::kLiteral:
+        return needle_hit(a.prefilter, a.needle, a.hit);
+      case AtomKind::kGlob:
+        if (a.prefilter >= 0 && !needle_hit(a.prefilter, a.needle, kHitAny)) return false;
+        return any_scalar(e_, *v, [&](const event::Value& sv) { return glob_value(a, sv); });
+      case AtomKind::kRegex:
+        return any_scalar(e_, *v, [&](const event::Value& sv) {
+          if (!has_text(sv)) return false;
+          return RE2::PartialMatch(re2::StringPiece(sv.text.data(), sv.text.size()), *a.regex);
+        });
+      case AtomKind::kNumEq:
+        return any_scalar(e_, *v, [&](const event::Value& sv) {
+          if (sv.kind == event::Kind::kInt || sv.kind == event::Kind::kDouble) return sv.real == a.number;
+          if (sv.kind != event::Kind::kString) return false;
+          if (iequals_ascii(sv.text, a.text)) return true;
+          auto n = number_of(sv);
+          return n && *n == a.number;
+        });
+      case AtomKind::kNumCmp:
+        return any_scalar(e_, *v, [&](const event::Value& sv) {
+          auto n = number_of(sv);
+          return n && compare(*n, a.op, a.number);
+        });
+      case AtomKind::kCidr:
+        return any_scalar(e_, *v, [&](const event::Value& sv) {
+          if (sv.kind != event::Kind::kString) return false;
+          auto ip = parse_ip(sv.text);
+          if (!ip) return false;
+          for (const Network& n : a.networks) {
+            if (n.contains(*ip)) return true;
+          }
+          return false;
+        });
+      case AtomKind::kEmpty:
+        return any_scalar(e_, *v, [&](const event::Value& sv) {
+          return sv.kind == event::Kind::kString && sv.text.empty();
+        });
+      case AtomKind::kBool:
+        return any_scalar(e_, *v, [&](const event::Value& sv) {
+          if (sv.kind == event::Kind::kBool) return sv.boolean == a.boolean;
+          return sv.kind == event::Kind::kString && iequals_ascii(sv.text, a.boolean ? "true" : "false");
+        });
+      case AtomKind::kFieldRef: return field_ref(a, *v);
+      case AtomKind::kDatePart:
+        return any_scalar(e_, *v, [&](const event::Value& sv) {
+          if (sv.kind != event::Kind::kString) return false;
+          auto ms = parse_timestamp_ms(sv.text);
+          if (!ms) return false;
+          DateParts d = date_parts_utc(*ms);
+          int part = 0;
+          switch (a.part) {
+            case DatePart::kMinute: part = d.minute; break;
+            case DatePart::kHour: part = d.hour; break;
+            case DatePart::kDay: part = d.day; break;
+            case DatePart::kWeek: part = d.iso_week; break;
+            case DatePart::kMonth: part = d.month; break;
+            case DatePart::kYear: part = d.year; break;
+          }
+          return compare(part, a.op, a.number);
+        });
+      default: return false;
+    }
+  }
+
+  bool field_ref(const Atom& a, const event::Value& v) {
+    const event::Value* other = e_.get(a.other);
+    if (other == nullptr) return false;
+    return any_scalar(e_, *other, [&](const event::Value& ov) {
+      if (!has_text(ov)) return false;
+      std::string_view want = a.cased ? ov.text : folded(ov.text, s_.fold_b);
+      return any_scalar(e_, v, [&](const event::Value& sv) {
+        if (!has_text(sv)) return false;
+        std::string_view have = a.cased ? sv.text : folded(sv.text, s_.fold_a);
+        switch (a.ref) {
+          case RefMode::kEquals: return have == want;
+          case RefMode::kContains: return have.find(want) != std::string_view::npos;
+          case RefMode::kStartsWith: return have.substr(0, want.size()) == want;
+          case RefMode::kEndsWith:
+            return have.size() >= want.size() && have.substr(have.size() - want.size()) == want;
+        }
+        return false;
+      });
+    });
+  }
+
+  bool keyword(const Atom& a) {
+    for (event::FieldId id : e_.present()) {
+      const event::Value* v = e_.get(id);
+      if (v && any_scalar(e_, *v, [&](const event::Value& sv) {
+            return sv.kind == event::Kind::kString && glob_value(a, sv);
+          })) {
+        return true;
+      }
+    }
+    for (const auto& [name, v] : e_.extras()) {
+      if (any_scalar(e_, v, [&](const event::Value& sv) {
+            return sv.kind == event::Kind::kString && glob_value(a, sv);
+          })) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  const RuleSetImpl& impl_;
+  MatcherScratch& s_;
+  const event::Event& e_;
+};
+
+std::optional<std::int64_t> event_id_of(const event::Event& e) {
+  const event::Value* v = e.get(event::FieldTable::kEventID);
+  if (v == nullptr) return std::nullopt;
+  if (v->kind == event::Kind::kInt) return v->integer;
+  auto n = number_of(*v);
+  if (n && *n == std::floor(*n) && std::abs(*n) < 1e15) return static_cast<std::int64_t>(*n);
+  return std::nullopt;
+}
+
+void run_bucket(const RuleSetImpl& impl, MatcherScratch& s, Evaluator& ev, const Bucket& b,
+                std::optional<std::int64_t> event_id) {
+  auto run = [&](const std::vector<Bucket::Ref>& refs) {
+    for (const Bucket::Ref& r : refs) {
+      if (s.rule_stamp[r.rule] == s.epoch) continue;
+      if (ev.node(r.root)) {
+        s.rule_stamp[r.rule] = s.epoch;
+        s.matched.push_back(r.rule);
+      }
+    }
+  };
+  (void)impl;
+  if (event_id && !b.by_event_id.empty()) {
+    auto it = b.by_event_id.find(*event_id);
+    if (it != b.by_event_id.end()) run(it->second);
+  }
+  run(b.any_event_id);
+}
+
+}  // namespace
+
+Matcher::Matcher(std::shared_ptr<const RuleSet> rules)
+    : rules_(std::move(rules)), scratch_(std::make_unique<MatcherScratch>(rules_->impl())) {}
+Matcher::~Matcher() = default;
+Matcher::Matcher(Matcher&&) noexcept = default;
+Matcher& Matcher::operator=(Matcher&&) noexcept = default;
+
+std::span<const std::uint32_t> Matcher::match(const event::Event& e) {
+  const RuleSetImpl& impl = rules_->impl();
+  MatcherScratch& s = *scratch_;
+  s.next_epoch();
+  s.matched.clear();
+  s.entries.clear();
+  impl.logsource_index->classify(e, s.entries);
+  auto event_id = event_id_of(e);
+  Evaluator ev(impl, s, e);
+  run_bucket(impl, s, ev, impl.always, event_id);
+  for (std::uint32_t entry : s.entries) run_bucket(impl, s, ev, impl.buckets[entry], event_id);
+  std::sort(s.matched.begin(), s.matched.end());
+  return s.matched;
+}
+
+}  // namespace vigie::match
