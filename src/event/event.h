@@ -32,27 +32,35 @@ struct Value {
   std::uint32_t list_begin = 0;
   std::uint32_t list_size = 0;
 
-  static Value null() { return Value{Kind::kNull}; }
+  static Value null() {
+    Value v;
+    v.kind = Kind::kNull;
+    return v;
+  }
   static Value string(std::string_view s) {
-    Value v{Kind::kString};
+    Value v;
+    v.kind = Kind::kString;
     v.text = s;
     return v;
   }
   static Value integer_value(std::int64_t i, std::string_view text) {
-    Value v{Kind::kInt};
+    Value v;
+    v.kind = Kind::kInt;
     v.integer = i;
     v.real = static_cast<double>(i);
     v.text = text;
     return v;
   }
   static Value real_value(double d, std::string_view text) {
-    Value v{Kind::kDouble};
+    Value v;
+    v.kind = Kind::kDouble;
     v.real = d;
     v.text = text;
     return v;
   }
   static Value bool_value(bool b) {
-    Value v{Kind::kBool};
+    Value v;
+    v.kind = Kind::kBool;
     v.boolean = b;
     v.text = b ? "true" : "false";
     return v;
@@ -104,7 +112,8 @@ class Event {
   std::uint32_t list_mark() const { return static_cast<std::uint32_t>(list_items_.size()); }
   void push_list_item(const Value& v) { list_items_.push_back(v); }
   Value make_list(std::uint32_t mark) const {
-    Value v{Kind::kList};
+    Value v;
+    v.kind = Kind::kList;
     v.list_begin = mark;
     v.list_size = static_cast<std::uint32_t>(list_items_.size()) - mark;
     return v;

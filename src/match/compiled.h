@@ -33,19 +33,19 @@ inline constexpr std::uint8_t kHitEnd = 4;
 inline constexpr std::uint8_t kHitWhole = 8;
 
 enum class AtomKind : std::uint8_t {
-  kLiteral,    // decided by the field's prefilter: needle + required hit flag
-  kGlob,       // wildcard pattern on the whole value; optional prefilter needle
-  kRegex,      // RE2 partial match
-  kNumEq,      // numeric equality (numbers and numeric strings, both ways)
-  kNumCmp,     // lt / lte / gt / gte
-  kCidr,       // IP network membership
-  kExists,     // field present
-  kNull,       // field absent or JSON null
-  kEmpty,      // field present and empty string
-  kBool,       // field is the boolean (or the string "true"/"false")
-  kFieldRef,   // compare with another field of the same event
-  kDatePart,   // compare a date part of a timestamp
-  kKeyword,    // glob over every string value of the event
+  kLiteral,   // decided by the field's prefilter: needle + required hit flag
+  kGlob,      // wildcard pattern on the whole value; optional prefilter needle
+  kRegex,     // RE2 partial match
+  kNumEq,     // numeric equality (numbers and numeric strings, both ways)
+  kNumCmp,    // lt / lte / gt / gte
+  kCidr,      // IP network membership
+  kExists,    // field present
+  kNull,      // field absent or JSON null
+  kEmpty,     // field present and empty string
+  kBool,      // field is the boolean (or the string "true"/"false")
+  kFieldRef,  // compare with another field of the same event
+  kDatePart,  // compare a date part of a timestamp
+  kKeyword,   // glob over every string value of the event
 };
 
 enum class CmpOp : std::uint8_t { kLt, kLte, kGt, kGte, kEq };
@@ -82,8 +82,8 @@ struct Atom {
 struct Node {
   enum class Kind : std::uint8_t { kAtom, kAnd, kOr, kNot, kAtLeast, kTrue, kFalse };
   Kind kind = Kind::kFalse;
-  std::uint32_t atom = 0;    // kAtom
-  std::uint32_t first = 0;   // children: child_index[first, first + count)
+  std::uint32_t atom = 0;   // kAtom
+  std::uint32_t first = 0;  // children: child_index[first, first + count)
   std::uint32_t count = 0;
   std::uint32_t at_least = 0;  // kAtLeast
 };
@@ -94,7 +94,7 @@ struct Prefilter {
   bool cased = false;
   AhoCorasick automaton;
   std::unordered_map<std::string, std::uint32_t> needle_ids;  // build time only
-  std::vector<std::uint32_t> needle_len;  // by needle id
+  std::vector<std::uint32_t> needle_len;                      // by needle id
   std::uint32_t needle_base = 0;  // offset of this prefilter's needles in the scratch arrays
   std::uint32_t needle_count = 0;
 };

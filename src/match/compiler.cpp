@@ -37,9 +37,12 @@ std::optional<double> parse_decimal(std::string_view s) {
   std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
   bool digit = false, dot = false;
   for (std::size_t j = i; j < s.size(); ++j) {
-    if (std::isdigit(static_cast<unsigned char>(s[j]))) digit = true;
-    else if (s[j] == '.' && !dot) dot = true;
-    else return std::nullopt;
+    if (std::isdigit(static_cast<unsigned char>(s[j])))
+      digit = true;
+    else if (s[j] == '.' && !dot)
+      dot = true;
+    else
+      return std::nullopt;
   }
   if (!digit) return std::nullopt;
   double v = 0;
@@ -61,10 +64,10 @@ struct Modifiers {
 };
 
 const std::set<std::string, std::less<>> kModifierNames = {
-    "contains", "startswith", "endswith", "all",   "cased",  "re",      "i",       "m",
+    "contains", "startswith", "endswith",     "all",  "cased",   "re",      "i",     "m",
     "s",        "base64",     "base64offset", "wide", "utf16le", "utf16be", "utf16", "windash",
-    "cidr",     "lt",         "lte",      "gt",    "gte",    "exists",  "neq",     "fieldref",
-    "expand",   "minute",     "hour",     "day",   "week",   "month",   "year"};
+    "cidr",     "lt",         "lte",          "gt",   "gte",     "exists",  "neq",   "fieldref",
+    "expand",   "minute",     "hour",         "day",  "week",    "month",   "year"};
 
 class Compiler {
  public:
@@ -72,9 +75,9 @@ class Compiler {
       : impl_(impl), options_(options), diags_(diags) {}
 
   // Compiles the detection of `rule` with `mapping` applied to field names; returns the root node.
-  std::optional<std::uint32_t> compile_rule(const Rule& rule,
-                                            const std::vector<std::pair<std::string, std::string>>* mapping,
-                                            bool report) {
+  std::optional<std::uint32_t> compile_rule(
+      const Rule& rule, const std::vector<std::pair<std::string, std::string>>* mapping,
+      bool report) {
     rule_ = &rule;
     mapping_ = mapping;
     report_ = report;
@@ -207,7 +210,8 @@ class Compiler {
       a.field = field;
       a.cased = cased;
       SigmaString contains = pattern;
-      if (contains.parts.empty() || contains.parts.front().kind != SigmaString::PartKind::kAnyRun) contains.prepend_any();
+      if (contains.parts.empty() || contains.parts.front().kind != SigmaString::PartKind::kAnyRun)
+        contains.prepend_any();
       if (contains.parts.back().kind != SigmaString::PartKind::kAnyRun) contains.append_any();
       a.glob = std::make_unique<Glob>(Glob::compile(contains, !cased));
       impl_.needs_all_fields = true;
@@ -217,9 +221,12 @@ class Compiler {
     const auto& parts = pattern.parts;
     std::size_t lits = 0, runs = 0, ones = 0;
     for (const auto& p : parts) {
-      if (p.kind == SigmaString::PartKind::kLiteral) ++lits;
-      else if (p.kind == SigmaString::PartKind::kAnyRun) ++runs;
-      else ++ones;
+      if (p.kind == SigmaString::PartKind::kLiteral)
+        ++lits;
+      else if (p.kind == SigmaString::PartKind::kAnyRun)
+        ++runs;
+      else
+        ++ones;
     }
     if (parts.empty()) {
       Atom a;
@@ -275,12 +282,18 @@ class Compiler {
         bad = true;
         continue;
       }
-      if (name == "contains") m.position = Modifiers::Position::kContains, ++positions;
-      else if (name == "startswith") m.position = Modifiers::Position::kStartsWith, ++positions;
-      else if (name == "endswith") m.position = Modifiers::Position::kEndsWith, ++positions;
-      else if (name == "all") m.all = true;
-      else if (name == "cased") m.cased = true;
-      else if (name == "re") m.re = true;
+      if (name == "contains")
+        m.position = Modifiers::Position::kContains, ++positions;
+      else if (name == "startswith")
+        m.position = Modifiers::Position::kStartsWith, ++positions;
+      else if (name == "endswith")
+        m.position = Modifiers::Position::kEndsWith, ++positions;
+      else if (name == "all")
+        m.all = true;
+      else if (name == "cased")
+        m.cased = true;
+      else if (name == "re")
+        m.re = true;
       else if (name == "i" || name == "m" || name == "s") {
         bool after_re = false;
         for (std::size_t j = 0; j < i; ++j) after_re = after_re || item.modifiers[j] == "re";
@@ -291,27 +304,48 @@ class Compiler {
         if (name == "i") m.re_i = true;
         if (name == "m") m.re_m = true;
         if (name == "s") m.re_s = true;
-      } else if (name == "base64") m.base64 = true;
-      else if (name == "base64offset") m.base64offset = true;
-      else if (name == "wide" || name == "utf16le") m.wide = Modifiers::Wide::kLe;
-      else if (name == "utf16be") m.wide = Modifiers::Wide::kBe;
-      else if (name == "utf16") m.wide = Modifiers::Wide::kBom;
-      else if (name == "windash") m.windash = true;
-      else if (name == "cidr") m.cidr = true;
-      else if (name == "lt") m.cmp = CmpOp::kLt;
-      else if (name == "lte") m.cmp = CmpOp::kLte;
-      else if (name == "gt") m.cmp = CmpOp::kGt;
-      else if (name == "gte") m.cmp = CmpOp::kGte;
-      else if (name == "exists") m.exists = true;
-      else if (name == "neq") m.neq = true;
-      else if (name == "fieldref") m.fieldref = true;
-      else if (name == "expand") m.expand = true;
-      else if (name == "minute") m.date = DatePart::kMinute;
-      else if (name == "hour") m.date = DatePart::kHour;
-      else if (name == "day") m.date = DatePart::kDay;
-      else if (name == "week") m.date = DatePart::kWeek;
-      else if (name == "month") m.date = DatePart::kMonth;
-      else if (name == "year") m.date = DatePart::kYear;
+      } else if (name == "base64")
+        m.base64 = true;
+      else if (name == "base64offset")
+        m.base64offset = true;
+      else if (name == "wide" || name == "utf16le")
+        m.wide = Modifiers::Wide::kLe;
+      else if (name == "utf16be")
+        m.wide = Modifiers::Wide::kBe;
+      else if (name == "utf16")
+        m.wide = Modifiers::Wide::kBom;
+      else if (name == "windash")
+        m.windash = true;
+      else if (name == "cidr")
+        m.cidr = true;
+      else if (name == "lt")
+        m.cmp = CmpOp::kLt;
+      else if (name == "lte")
+        m.cmp = CmpOp::kLte;
+      else if (name == "gt")
+        m.cmp = CmpOp::kGt;
+      else if (name == "gte")
+        m.cmp = CmpOp::kGte;
+      else if (name == "exists")
+        m.exists = true;
+      else if (name == "neq")
+        m.neq = true;
+      else if (name == "fieldref")
+        m.fieldref = true;
+      else if (name == "expand")
+        m.expand = true;
+      else if (name == "minute")
+        m.date = DatePart::kMinute;
+      else if (name == "hour")
+        m.date = DatePart::kHour;
+      else if (name == "day")
+        m.date = DatePart::kDay;
+      else if (name == "week")
+        m.date = DatePart::kWeek;
+      else if (name == "month")
+        m.date = DatePart::kMonth;
+      else if (name == "year")
+        m.date = DatePart::kYear;
     }
     if (bad) return std::nullopt;
     auto conflict = [&](const std::string& what) {
@@ -319,7 +353,8 @@ class Compiler {
       return std::nullopt;
     };
     if (positions > 1) return conflict("contains, startswith and endswith exclude each other");
-    if (m.re && (positions > 0 || m.base64 || m.base64offset || m.windash || m.cidr || m.cmp || m.fieldref))
+    if (m.re &&
+        (positions > 0 || m.base64 || m.base64offset || m.windash || m.cidr || m.cmp || m.fieldref))
       return conflict("'re' cannot be combined with string or type modifiers (only i, m, s)");
     if (m.cidr && (positions > 0 || m.base64 || m.base64offset || m.windash || m.cmp || m.fieldref))
       return conflict("'cidr' cannot be combined with string modifiers");
@@ -330,7 +365,8 @@ class Compiler {
       return conflict("utf16/wide encodings only make sense before base64 or base64offset");
     if (m.exists && item.modifiers.size() > 1) return conflict("'exists' stands alone");
     if (m.fieldref && (m.base64 || m.base64offset || m.windash || m.cidr))
-      return conflict("'fieldref' combines only with contains, startswith, endswith, neq, all, cased");
+      return conflict(
+          "'fieldref' combines only with contains, startswith, endswith, neq, all, cased");
     if (item.field.empty() && (m.cidr || m.cmp || m.exists || m.fieldref || m.date))
       return conflict("keyword searches take only string modifiers");
     return m;
@@ -361,7 +397,8 @@ class Compiler {
         for (const auto& val : it->second) next.push_back(o + val);
       }
       if (next.size() > 4096) {
-        error("unresolved-placeholder", v.pos, "placeholder expansion yields more than 4096 values");
+        error("unresolved-placeholder", v.pos,
+              "placeholder expansion yields more than 4096 values");
         return std::nullopt;
       }
       out = std::move(next);
@@ -380,7 +417,8 @@ class Compiler {
             where = i;
             return "backreference '\\" + std::string(1, c) + "'";
           }
-          if (c == 'k' && i + 2 < p.size() && (p[i + 2] == '<' || p[i + 2] == '\'' || p[i + 2] == '{')) {
+          if (c == 'k' && i + 2 < p.size() &&
+              (p[i + 2] == '<' || p[i + 2] == '\'' || p[i + 2] == '{')) {
             where = i;
             return "named backreference '\\k'";
           }
@@ -393,7 +431,8 @@ class Compiler {
       if (p.substr(i, 4) == "(?<=") return where = i, std::string("lookbehind '(?<='");
       if (p.substr(i, 4) == "(?<!") return where = i, std::string("negative lookbehind '(?<!'");
       if (p.substr(i, 3) == "(?>") return where = i, std::string("atomic group '(?>'");
-      if (i > 0 && (p[i] == '+') && (p[i - 1] == '*' || p[i - 1] == '+' || p[i - 1] == '?' || p[i - 1] == '}') &&
+      if (i > 0 && (p[i] == '+') &&
+          (p[i - 1] == '*' || p[i - 1] == '+' || p[i - 1] == '?' || p[i - 1] == '}') &&
           !(i > 1 && p[i - 2] == '\\')) {
         return where = i - 1, std::string("possessive quantifier '") + p[i - 1] + "+'";
       }
@@ -401,7 +440,8 @@ class Compiler {
     return std::nullopt;
   }
 
-  std::optional<std::uint32_t> regex_atom(event::FieldId field, const RuleValue& v, const Modifiers& m) {
+  std::optional<std::uint32_t> regex_atom(event::FieldId field, const RuleValue& v,
+                                          const Modifiers& m) {
     std::size_t where = 0;
     if (auto construct = unsupported_regex_construct(v.text, where)) {
       SourcePos p = v.pos;
@@ -452,10 +492,17 @@ class Compiler {
         }
         std::string bytes = parsed.plain();
         switch (m.wide) {
-          case Modifiers::Wide::kLe: bytes = utf16le(bytes); break;
-          case Modifiers::Wide::kBe: bytes = utf16be(bytes); break;
-          case Modifiers::Wide::kBom: bytes = utf16_bom(bytes); break;
-          case Modifiers::Wide::kNone: break;
+          case Modifiers::Wide::kLe:
+            bytes = utf16le(bytes);
+            break;
+          case Modifiers::Wide::kBe:
+            bytes = utf16be(bytes);
+            break;
+          case Modifiers::Wide::kBom:
+            bytes = utf16_bom(bytes);
+            break;
+          case Modifiers::Wide::kNone:
+            break;
         }
         // Encoded text is case-significant: a case-insensitive match would accept other bytes.
         cased = true;
@@ -470,7 +517,8 @@ class Compiler {
       if (m.windash) {
         auto variants = windash_variants(s);
         if (!variants) {
-          error("bad-value", v.pos, "windash expansion of this value yields more than 1024 variants");
+          error("bad-value", v.pos,
+                "windash expansion of this value yields more than 1024 variants");
           return std::nullopt;
         }
         for (auto& var : *variants) out.push_back(std::move(var));
@@ -517,14 +565,16 @@ class Compiler {
       a.part = *m.date;
       a.op = m.cmp.value_or(CmpOp::kEq);
       a.number = *num;
-      return atom_node(intern_atom("d|" + std::to_string(field) + "|" + std::to_string(static_cast<int>(a.part)) + "|" +
-                             std::to_string(static_cast<int>(a.op)) + "|" + v.text,
-                         std::move(a)));
+      return atom_node(intern_atom("d|" + std::to_string(field) + "|" +
+                                       std::to_string(static_cast<int>(a.part)) + "|" +
+                                       std::to_string(static_cast<int>(a.op)) + "|" + v.text,
+                                   std::move(a)));
     }
     if (m.cmp) {
       auto num = parse_decimal(v.text);
       if (!num || v.type == T::kNull) {
-        error("bad-value", v.pos, "lt/lte/gt/gte compare with a number; '" + v.text + "' is not one");
+        error("bad-value", v.pos,
+              "lt/lte/gt/gte compare with a number; '" + v.text + "' is not one");
         return std::nullopt;
       }
       Atom a;
@@ -532,9 +582,9 @@ class Compiler {
       a.field = field;
       a.op = *m.cmp;
       a.number = *num;
-      return atom_node(intern_atom("n|" + std::to_string(field) + "|" + std::to_string(static_cast<int>(a.op)) + "|" +
-                             v.text,
-                         std::move(a)));
+      return atom_node(intern_atom("n|" + std::to_string(field) + "|" +
+                                       std::to_string(static_cast<int>(a.op)) + "|" + v.text,
+                                   std::move(a)));
     }
     if (m.fieldref) {
       if (v.type == T::kNull || v.text.empty()) {
@@ -550,9 +600,10 @@ class Compiler {
               : m.position == Modifiers::Position::kStartsWith ? RefMode::kStartsWith
               : m.position == Modifiers::Position::kEndsWith   ? RefMode::kEndsWith
                                                                : RefMode::kEquals;
-      return atom_node(intern_atom("f|" + std::to_string(field) + "|" + std::to_string(a.other) + "|" +
-                             std::to_string(static_cast<int>(a.ref)) + (a.cased ? "C" : ""),
-                         std::move(a)));
+      return atom_node(intern_atom("f|" + std::to_string(field) + "|" + std::to_string(a.other) +
+                                       "|" + std::to_string(static_cast<int>(a.ref)) +
+                                       (a.cased ? "C" : ""),
+                                   std::move(a)));
     }
     if (v.type == T::kNull) {
       if (m.position != Modifiers::Position::kEquals || m.base64 || m.base64offset || m.windash) {
@@ -575,7 +626,8 @@ class Compiler {
       a.kind = AtomKind::kBool;
       a.field = field;
       a.boolean = v.text[0] == 't' || v.text[0] == 'T';
-      return atom_node(intern_atom(std::string("b|") + std::to_string(field) + (a.boolean ? "1" : "0"), std::move(a)));
+      return atom_node(intern_atom(
+          std::string("b|") + std::to_string(field) + (a.boolean ? "1" : "0"), std::move(a)));
     }
     if (plain_equality && !m.cased) {
       if (auto num = parse_decimal(v.text)) {
@@ -592,11 +644,15 @@ class Compiler {
     if (!strings) return std::nullopt;
     std::vector<std::uint32_t> alternatives;
     for (SigmaString& s : *strings) {
-      if (m.position == Modifiers::Position::kContains || m.position == Modifiers::Position::kEndsWith) {
-        if (s.parts.empty() || s.parts.front().kind != SigmaString::PartKind::kAnyRun) s.prepend_any();
+      if (m.position == Modifiers::Position::kContains ||
+          m.position == Modifiers::Position::kEndsWith) {
+        if (s.parts.empty() || s.parts.front().kind != SigmaString::PartKind::kAnyRun)
+          s.prepend_any();
       }
-      if (m.position == Modifiers::Position::kContains || m.position == Modifiers::Position::kStartsWith) {
-        if (s.parts.empty() || s.parts.back().kind != SigmaString::PartKind::kAnyRun) s.append_any();
+      if (m.position == Modifiers::Position::kContains ||
+          m.position == Modifiers::Position::kStartsWith) {
+        if (s.parts.empty() || s.parts.back().kind != SigmaString::PartKind::kAnyRun)
+          s.append_any();
       }
       alternatives.push_back(atom_node(string_atom(field, s, cased)));
     }
@@ -711,7 +767,8 @@ class Compiler {
 };
 
 // EventID values an expression requires (nullopt: any). Used to dispatch rules by EventID.
-std::optional<std::set<std::int64_t>> required_event_ids(const RuleSetImpl& impl, std::uint32_t node) {
+std::optional<std::set<std::int64_t>> required_event_ids(const RuleSetImpl& impl,
+                                                         std::uint32_t node) {
   const Node& n = impl.nodes[node];
   switch (n.kind) {
     case Node::Kind::kAtom: {
@@ -777,7 +834,8 @@ bool rule_uses_any(const rules::Rule& rule,
   return false;
 }
 
-void add_to_bucket(const RuleSetImpl& impl, Bucket& bucket, std::uint32_t rule, std::uint32_t root) {
+void add_to_bucket(const RuleSetImpl& impl, Bucket& bucket, std::uint32_t rule,
+                   std::uint32_t root) {
   auto ids = required_event_ids(impl, root);
   if (!ids) {
     bucket.any_event_id.push_back({rule, root});
@@ -806,7 +864,8 @@ std::shared_ptr<const RuleSet> RuleSet::compile(std::vector<rules::Rule> rules,
     if (has_logsource) {
       entries = impl->logsource.entries_for(rule.product, rule.service, rule.category);
       if (entries.empty()) {
-        diags.warning("unmapped-logsource", rule.file, rule.logsource_pos.line, rule.logsource_pos.column,
+        diags.warning("unmapped-logsource", rule.file, rule.logsource_pos.line,
+                      rule.logsource_pos.column,
                       "no logsource mapping produces product '" + rule.product + "' service '" +
                           rule.service + "' category '" + rule.category +
                           "': the rule can never match (extend the map with --logsource-map)");

@@ -14,8 +14,8 @@ namespace vigie::match {
 
 struct RuleSources {
   std::vector<std::string> rule_paths;
-  std::string placeholders_file;                  // empty: none
-  std::vector<std::string> logsource_map_files;   // applied in order over the built-in map
+  std::string placeholders_file;                 // empty: none
+  std::vector<std::string> logsource_map_files;  // applied in order over the built-in map
 };
 
 struct LoadedRules {

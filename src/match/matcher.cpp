@@ -76,9 +76,12 @@ std::optional<double> number_of(const event::Value& v) {
   bool digit = false, dot = false;
   for (std::size_t j = i; j < s.size(); ++j) {
     char c = s[j];
-    if (c >= '0' && c <= '9') digit = true;
-    else if (c == '.' && !dot) dot = true;
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      digit = true;
+    else if (c == '.' && !dot)
+      dot = true;
+    else
+      return std::nullopt;
   }
   if (!digit) return std::nullopt;
   if (s[0] == '+') s.remove_prefix(1);
@@ -90,11 +93,16 @@ std::optional<double> number_of(const event::Value& v) {
 
 bool compare(double value, CmpOp op, double bound) {
   switch (op) {
-    case CmpOp::kLt: return value < bound;
-    case CmpOp::kLte: return value <= bound;
-    case CmpOp::kGt: return value > bound;
-    case CmpOp::kGte: return value >= bound;
-    case CmpOp::kEq: return value == bound;
+    case CmpOp::kLt:
+      return value < bound;
+    case CmpOp::kLte:
+      return value <= bound;
+    case CmpOp::kGt:
+      return value > bound;
+    case CmpOp::kGte:
+      return value >= bound;
+    case CmpOp::kEq:
+      return value == bound;
   }
   return false;
 }
@@ -118,7 +126,8 @@ class Evaluator {
   bool node(std::uint32_t id) {
     const Node& n = impl_.nodes[id];
     switch (n.kind) {
-      case Node::Kind::kAtom: return atom(n.atom);
+      case Node::Kind::kAtom:
+        return atom(n.atom);
       case Node::Kind::kAnd:
         for (std::uint32_t i = 0; i < n.count; ++i) {
           if (!node(impl_.child_index[n.first + i])) return false;
@@ -129,7 +138,8 @@ class Evaluator {
           if (node(impl_.child_index[n.first + i])) return true;
         }
         return false;
-      case Node::Kind::kNot: return !node(impl_.child_index[n.first]);
+      case Node::Kind::kNot:
+        return !node(impl_.child_index[n.first]);
       case Node::Kind::kAtLeast: {
         std::uint32_t hits = 0;
         for (std::uint32_t i = 0; i < n.count; ++i) {
@@ -138,8 +148,10 @@ class Evaluator {
         }
         return false;
       }
-      case Node::Kind::kTrue: return true;
-      case Node::Kind::kFalse: return false;
+      case Node::Kind::kTrue:
+        return true;
+      case Node::Kind::kFalse:
+        return false;
     }
     return false;
   }
@@ -208,9 +220,12 @@ class Evaluator {
     if (a.kind == AtomKind::kKeyword) return keyword(a);
     const event::Value* v = e_.get(a.field);
     switch (a.kind) {
-      case AtomKind::kExists: return v != nullptr;
-      case AtomKind::kNull: return v == nullptr || v->kind == event::Kind::kNull;
-      default: break;
+      case AtomKind::kExists:
+        return v != nullptr;
+      case AtomKind::kNull:
+        return v == nullptr || v->kind == event::Kind::kNull;
+      default:
+        break;
     }
     if (v == nullptr) return false;
     switch (a.kind) {
@@ -226,7 +241,8 @@ class Evaluator {
         });
       case AtomKind::kNumEq:
         return any_scalar(e_, *v, [&](const event::Value& sv) {
-          if (sv.kind == event::Kind::kInt || sv.kind == event::Kind::kDouble) return sv.real == a.number;
+          if (sv.kind == event::Kind::kInt || sv.kind == event::Kind::kDouble)
+            return sv.real == a.number;
           if (sv.kind != event::Kind::kString) return false;
           if (iequals_ascii(sv.text, a.text)) return true;
           auto n = number_of(sv);
@@ -254,9 +270,11 @@ class Evaluator {
       case AtomKind::kBool:
         return any_scalar(e_, *v, [&](const event::Value& sv) {
           if (sv.kind == event::Kind::kBool) return sv.boolean == a.boolean;
-          return sv.kind == event::Kind::kString && iequals_ascii(sv.text, a.boolean ? "true" : "false");
+          return sv.kind == event::Kind::kString &&
+                 iequals_ascii(sv.text, a.boolean ? "true" : "false");
         });
-      case AtomKind::kFieldRef: return field_ref(a, *v);
+      case AtomKind::kFieldRef:
+        return field_ref(a, *v);
       case AtomKind::kDatePart:
         return any_scalar(e_, *v, [&](const event::Value& sv) {
           if (sv.kind != event::Kind::kString) return false;
@@ -265,16 +283,29 @@ class Evaluator {
           DateParts d = date_parts_utc(*ms);
           int part = 0;
           switch (a.part) {
-            case DatePart::kMinute: part = d.minute; break;
-            case DatePart::kHour: part = d.hour; break;
-            case DatePart::kDay: part = d.day; break;
-            case DatePart::kWeek: part = d.iso_week; break;
-            case DatePart::kMonth: part = d.month; break;
-            case DatePart::kYear: part = d.year; break;
+            case DatePart::kMinute:
+              part = d.minute;
+              break;
+            case DatePart::kHour:
+              part = d.hour;
+              break;
+            case DatePart::kDay:
+              part = d.day;
+              break;
+            case DatePart::kWeek:
+              part = d.iso_week;
+              break;
+            case DatePart::kMonth:
+              part = d.month;
+              break;
+            case DatePart::kYear:
+              part = d.year;
+              break;
           }
           return compare(part, a.op, a.number);
         });
-      default: return false;
+      default:
+        return false;
     }
   }
 
@@ -288,9 +319,12 @@ class Evaluator {
         if (!has_text(sv)) return false;
         std::string_view have = a.cased ? sv.text : folded(sv.text, s_.fold_a);
         switch (a.ref) {
-          case RefMode::kEquals: return have == want;
-          case RefMode::kContains: return have.find(want) != std::string_view::npos;
-          case RefMode::kStartsWith: return have.substr(0, want.size()) == want;
+          case RefMode::kEquals:
+            return have == want;
+          case RefMode::kContains:
+            return have.find(want) != std::string_view::npos;
+          case RefMode::kStartsWith:
+            return have.substr(0, want.size()) == want;
           case RefMode::kEndsWith:
             return have.size() >= want.size() && have.substr(have.size() - want.size()) == want;
         }

@@ -29,8 +29,8 @@ struct CompileOptions {
 
 struct RuleSetStats {
   std::size_t rules = 0;
-  std::size_t atoms = 0;         // distinct predicates after sharing
-  std::size_t atom_refs = 0;     // predicate uses before sharing
+  std::size_t atoms = 0;      // distinct predicates after sharing
+  std::size_t atom_refs = 0;  // predicate uses before sharing
   std::size_t prefilter_needles = 0;
   std::size_t fields = 0;
 };

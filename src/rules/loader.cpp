@@ -367,7 +367,9 @@ class DocumentLoader {
       error("condition-syntax", condition, "'condition' must be a string or a list of strings");
       return;
     }
-    check_identifiers(out);
+    // A condition that did not parse references nothing we can check: warning that its
+    // identifiers are unused would only add noise to the real error.
+    if (conditions_ok_) check_identifiers(out);
   }
 
   void load_condition(const YAML::Node& n, Detection& out) {
@@ -375,6 +377,8 @@ class DocumentLoader {
     TextOrigin origin = origin_of(n);
     if (parse_condition_text(n.Scalar(), origin, file_, c, diags_)) {
       out.conditions.push_back(std::move(c));
+    } else {
+      conditions_ok_ = false;
     }
   }
 
@@ -551,6 +555,7 @@ class DocumentLoader {
   Diagnostics& diags_;
   std::vector<std::string_view> lines_;
   std::size_t errors_before_ = 0;
+  bool conditions_ok_ = true;
 };
 
 void load_text_into(std::string_view yaml, const std::string& file, LoadResult& out,

@@ -1,0 +1,116 @@
+#include "rules/diagnostics.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+#include <utility>
+
+namespace vigie::rules {
+
+const char* severity_name(Severity s) { return s == Severity::kError ? "error" : "warning"; }
+
+void Diagnostics::error(std::string code, std::string file, int line, int col,
+                        std::string message) {
+  items_.push_back(Diagnostic{Severity::kError, std::move(code), std::move(file), line, col,
+                              std::move(message)});
+  ++errors_;
+}
+
+void Diagnostics::warning(std::string code, std::string file, int line, int col,
+                          std::string message) {
+  items_.push_back(Diagnostic{Severity::kWarning, std::move(code), std::move(file), line, col,
+                              std::move(message)});
+}
+
+void Diagnostics::append(const Diagnostics& other) {
+  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  errors_ += other.errors_;
+}
+
+void Diagnostics::sort() {
+  std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
+  });
+}
+
+std::string Diagnostics::render_text() const {
+  std::string out;
+  for (const Diagnostic& d : items_) {
+    if (!d.file.empty()) {
+      out += d.file;
+      if (d.line > 0) {
+        out += ':' + std::to_string(d.line);
+        if (d.column > 0) out += ':' + std::to_string(d.column);
+      }
+      out += ": ";
+    }
+    out += severity_name(d.severity);
+    out += ": [";
+    out += d.code;
+    out += "] ";
+    // One line per diagnostic, whatever the message holds: tools grep this output.
+    for (char c : d.message) out += (c == '\n' || c == '\r') ? ' ' : c;
+    out += '\n';
+  }
+  return out;
+}
+
+namespace {
+
+void append_json_string(std::string& out, const std::string& s) {
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x",
+                        static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out += c;  // UTF-8 passes through unchanged
+        }
+    }
+  }
+  out += '"';
+}
+
+}  // namespace
+
+std::string Diagnostics::render_json() const {
+  if (items_.empty()) return "[]";
+  std::string out = "[\n";
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    const Diagnostic& d = items_[i];
+    out += "  {\"file\":";
+    append_json_string(out, d.file);
+    out += ",\"line\":" + std::to_string(d.line);
+    out += ",\"column\":" + std::to_string(d.column);
+    out += ",\"severity\":\"";
+    out += severity_name(d.severity);
+    out += "\",\"code\":";
+    append_json_string(out, d.code);
+    out += ",\"message\":";
+    append_json_string(out, d.message);
+    out += i + 1 < items_.size() ? "},\n" : "}\n";
+  }
+  out += ']';
+  return out;
+}
+
+}  // namespace vigie::rules

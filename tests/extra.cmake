@@ -1,0 +1,45 @@
+# ctest tests that are not GoogleTest binaries (included at the end of tests/CMakeLists.txt).
+#
+#   demo_smoke          `vigie demo` (the README quick start's main job) exits 0    label smoke
+#   script_syntax_*     `bash -n` on every shell script of scripts/ and .ci/run      label lint
+#   script_shellcheck   shellcheck on the same scripts, only if shellcheck exists    label lint
+#   fuzz_smoke          scripts/fuzz_smoke.sh --no-build on this build dir; only in  label fuzz
+#                       VIGIE_FUZZ builds: `ctest --test-dir build/fuzz -L fuzz`
+
+# The quick start runs the demo from the repository root; so does this test.
+if(TARGET vigie)
+  add_test(NAME demo_smoke COMMAND $<TARGET_FILE:vigie> demo WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+  set_tests_properties(demo_smoke PROPERTIES LABELS "smoke" TIMEOUT 300)
+endif()
+
+file(GLOB VIGIE_SHELL_SCRIPTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scripts/*.sh)
+if(EXISTS ${PROJECT_SOURCE_DIR}/.ci/run)
+  list(APPEND VIGIE_SHELL_SCRIPTS ${PROJECT_SOURCE_DIR}/.ci/run)
+endif()
+find_program(VIGIE_BASH bash)
+if(VIGIE_BASH)
+  foreach(script ${VIGIE_SHELL_SCRIPTS})
+    file(RELATIVE_PATH rel ${PROJECT_SOURCE_DIR} ${script})
+    string(REGEX REPLACE "[^A-Za-z0-9_]" "_" test_name "script_syntax_${rel}")
+    add_test(NAME ${test_name} COMMAND ${VIGIE_BASH} -n ${script})
+    set_tests_properties(${test_name} PROPERTIES LABELS "lint" TIMEOUT 30)
+  endforeach()
+endif()
+find_program(VIGIE_SHELLCHECK shellcheck)
+if(VIGIE_SHELLCHECK AND VIGIE_SHELL_SCRIPTS)
+  add_test(NAME script_shellcheck COMMAND ${VIGIE_SHELLCHECK} ${VIGIE_SHELL_SCRIPTS})
+  set_tests_properties(script_shellcheck PROPERTIES LABELS "lint" TIMEOUT 60)
+endif()
+
+# Only meaningful where the fuzz targets exist; they are built by fuzz_smoke.sh (or by hand)
+# before ctest runs, since ctest itself never builds.
+if(VIGIE_FUZZ AND VIGIE_BASH)
+  file(GLOB VIGIE_FUZZ_TARGET_SOURCES CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/*_fuzz.cpp)
+  list(LENGTH VIGIE_FUZZ_TARGET_SOURCES fuzz_target_count)
+  add_test(NAME fuzz_smoke
+    COMMAND ${VIGIE_BASH} ${PROJECT_SOURCE_DIR}/scripts/fuzz_smoke.sh --no-build
+      --build-dir ${CMAKE_BINARY_DIR})
+  # Per target: at most VIGIE_FUZZ_SECONDS (20 by default) + the script's 130 s hang guard.
+  math(EXPR fuzz_timeout "60 + 600 * ${fuzz_target_count}")
+  set_tests_properties(fuzz_smoke PROPERTIES LABELS "fuzz" TIMEOUT ${fuzz_timeout})
+endif()
