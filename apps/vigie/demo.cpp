@@ -25,7 +25,8 @@ int demo(const std::string& home) {
   fs::path samples = fs::path(home) / "plugins" / "ad" / "samples";
   std::error_code ec;
   if (!fs::is_directory(rules, ec) || !fs::is_directory(samples, ec)) {
-    std::fprintf(stderr, "vigie demo: %s has no rules/ or plugins/ad/samples/ (set --home or VIGIE_HOME)\n",
+    std::fprintf(stderr,
+                 "vigie demo: %s has no rules/ or plugins/ad/samples/ (set --home or VIGIE_HOME)\n",
                  home.c_str());
     return 2;
   }

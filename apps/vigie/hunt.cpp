@@ -90,7 +90,8 @@ int hunt(const HuntOptions& options) {
   if (options.input != "-") {
     fd = ::open(options.input.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-      std::fprintf(stderr, "vigie hunt: cannot open %s: %s\n", options.input.c_str(), std::strerror(errno));
+      std::fprintf(stderr, "vigie hunt: cannot open %s: %s\n", options.input.c_str(),
+                   std::strerror(errno));
       return 2;
     }
   }
@@ -121,9 +122,10 @@ int hunt(const HuntOptions& options) {
     }
     if (st == LineReader::Status::kOversized) {
       ++rejected;
-      std::fprintf(stderr, "%s:%lld: rejected [oversized] line of %zu bytes exceeds --max-line-bytes %zu\n",
-                   input_name.c_str(), static_cast<long long>(lines.line_number()), lines.oversized_bytes(),
-                   options.max_line_bytes);
+      std::fprintf(stderr,
+                   "%s:%lld: rejected [oversized] line of %zu bytes exceeds --max-line-bytes %zu\n",
+                   input_name.c_str(), static_cast<long long>(lines.line_number()),
+                   lines.oversized_bytes(), options.max_line_bytes);
       continue;
     }
     if (line.find_first_not_of(" \t") == std::string_view::npos) {
@@ -135,15 +137,18 @@ int hunt(const HuntOptions& options) {
     if (!s.ok()) {
       ++rejected;
       std::fprintf(stderr, "%s:%lld: rejected [%s] %s\n", input_name.c_str(),
-                   static_cast<long long>(lines.line_number()), s.code().c_str(), s.message().c_str());
+                   static_cast<long long>(lines.line_number()), s.code().c_str(),
+                   s.message().c_str());
       continue;
     }
     ev.line = lines.line_number();
     for (std::uint32_t idx : matcher.match(ev)) {
       ++per_rule[idx];
       ++matches;
-      if (options.output == "text") append_match_text(out, rules.rule(idx), ev);
-      else append_match_jsonl(out, rules.rule(idx), ev);
+      if (options.output == "text")
+        append_match_text(out, rules.rule(idx), ev);
+      else
+        append_match_jsonl(out, rules.rule(idx), ev);
     }
     if (out.size() > (1 << 16)) {
       write_all(out);

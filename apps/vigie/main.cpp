@@ -1,6 +1,5 @@
 // vigie: the one binary. Subcommands are in commands.h; this file only parses the command line.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -44,13 +43,15 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"auto", "flat", "evtx-json", "winlogbeat"}));
     hunt_cmd->add_option("--output", hunt.output, "jsonl or text")
         ->check(CLI::IsMember({"jsonl", "text"}));
-    hunt_cmd->add_option("--max-line-bytes", hunt.max_line_bytes,
-                         "longer input lines are rejected as oversized (default 1 MiB)")
+    hunt_cmd
+        ->add_option("--max-line-bytes", hunt.max_line_bytes,
+                     "longer input lines are rejected as oversized (default 1 MiB)")
         ->check(CLI::Range(static_cast<std::size_t>(64), static_cast<std::size_t>(1) << 30));
     hunt_cmd->add_flag("--strict", hunt.strict, "exit with status 1 if any rule has an error");
     add_rule_options(*hunt_cmd, hunt.rules);
 
-    CLI::App* demo_cmd = app.add_subcommand("demo", "run the shipped rules over the shipped sample logs");
+    CLI::App* demo_cmd =
+        app.add_subcommand("demo", "run the shipped rules over the shipped sample logs");
     std::string home = vigie::app::data_dir();
     demo_cmd->add_option("--home", home, "folder holding rules/ and plugins/*/samples/");
 

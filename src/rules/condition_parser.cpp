@@ -57,10 +57,14 @@ std::vector<Token> tokenize(std::string_view s) {
       while (j < s.size() && ident_char(s[j])) ++j;
       std::string_view word = s.substr(i, j - i);
       Tok kind = Tok::kIdent;
-      if (word == "and") kind = Tok::kAnd;
-      else if (word == "or") kind = Tok::kOr;
-      else if (word == "not") kind = Tok::kNot;
-      else if (word == "of") kind = Tok::kOf;
+      if (word == "and")
+        kind = Tok::kAnd;
+      else if (word == "or")
+        kind = Tok::kOr;
+      else if (word == "not")
+        kind = Tok::kNot;
+      else if (word == "of")
+        kind = Tok::kOf;
       out.push_back({kind, word, i});
       i = j;
     } else {
@@ -85,9 +89,13 @@ bool is_keyword_upper(std::string_view w) {
 
 class Parser {
  public:
-  Parser(std::string_view text, const TextOrigin& origin, const std::string& file,
-         Condition& out, Diagnostics& diags)
-      : text_(text), origin_(origin), file_(file), out_(out), diags_(diags),
+  Parser(std::string_view text, const TextOrigin& origin, const std::string& file, Condition& out,
+         Diagnostics& diags)
+      : text_(text),
+        origin_(origin),
+        file_(file),
+        out_(out),
+        diags_(diags),
         toks_(tokenize(text)) {}
 
   bool run() {
@@ -98,8 +106,8 @@ class Parser {
       const Token& t = peek();
       if (t.kind == Tok::kRParen) return fail(t, "unbalanced ')' in condition");
       if (t.kind == Tok::kPipe) return pipe_error(t);
-      return fail(t, "unexpected '" + std::string(t.text) + "' after a complete condition" +
-                         hint(t));
+      return fail(t,
+                  "unexpected '" + std::string(t.text) + "' after a complete condition" + hint(t));
     }
     out_.root = *root;
     return true;
@@ -217,9 +225,8 @@ class Parser {
         next();
         if (peek().kind == Tok::kOf) return quantified(t);
         if (t.text.find('*') != std::string_view::npos) {
-          fail(t, "wildcard identifier '" + std::string(t.text) +
-                      "' needs a quantifier: '1 of " + std::string(t.text) + "' or 'all of " +
-                      std::string(t.text) + "'");
+          fail(t, "wildcard identifier '" + std::string(t.text) + "' needs a quantifier: '1 of " +
+                      std::string(t.text) + "' or 'all of " + std::string(t.text) + "'");
           return std::nullopt;
         }
         if (t.text == "them") {
@@ -262,12 +269,16 @@ class Parser {
       int n = 0;
       bool digits = !quant.text.empty() && quant.text.size() < 6;
       for (char c : quant.text) {
-        if (!std::isdigit(static_cast<unsigned char>(c))) digits = false;
-        else n = n * 10 + (c - '0');
+        if (!std::isdigit(static_cast<unsigned char>(c)))
+          digits = false;
+        else
+          n = n * 10 + (c - '0');
       }
       if (!digits || n < 1) {
-        fail(quant, "'" + std::string(quant.text) + " of': the quantifier must be 1, any, all or a "
-                    "positive number" + hint(quant));
+        fail(quant, "'" + std::string(quant.text) +
+                        " of': the quantifier must be 1, any, all or a "
+                        "positive number" +
+                        hint(quant));
         return std::nullopt;
       }
       node.kind = ConditionNode::Kind::kOneOf;
@@ -294,8 +305,8 @@ class Parser {
 
 }  // namespace
 
-bool parse_condition_text(std::string_view text, const TextOrigin& origin,
-                          const std::string& file, Condition& out, Diagnostics& diags) {
+bool parse_condition_text(std::string_view text, const TextOrigin& origin, const std::string& file,
+                          Condition& out, Diagnostics& diags) {
   out.text = std::string(text);
   out.pos = origin.start;
   Parser parser(text, origin, file, out, diags);

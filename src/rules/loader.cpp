@@ -23,10 +23,12 @@ constexpr std::size_t kMaxRuleFileBytes = 4 << 20;
 // Keys a Sigma detection rule may have at top level (specification v2.1 + correlation/filter
 // documents, which are recognised here and handled by their own loaders).
 const std::set<std::string, std::less<>> kKnownKeys = {
-    "title",  "id",       "name",       "related",  "taxonomy",    "status",
-    "description", "license", "author", "references", "date",      "modified",
-    "logsource", "detection", "fields", "falsepositives", "level", "tags",
-    "scope",  "correlation", "filter", "generate", "simulation", "regression_tests_path"};
+    "title",     "id",         "name",        "related",
+    "taxonomy",  "status",     "description", "license",
+    "author",    "references", "date",        "modified",
+    "logsource", "detection",  "fields",      "falsepositives",
+    "level",     "tags",       "scope",       "correlation",
+    "filter",    "generate",   "simulation",  "regression_tests_path"};
 
 // A YAML document of a file, with the line where it starts.
 struct DocumentText {
@@ -74,7 +76,8 @@ std::vector<DocumentText> split_documents(std::string_view yaml) {
   docs.push_back(std::move(cur));
   std::erase_if(docs, [](const DocumentText& d) {
     return d.text.find_first_not_of(" \t\r\n") == std::string::npos ||
-           std::all_of(d.text.begin(), d.text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+           std::all_of(d.text.begin(), d.text.end(),
+                       [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
   });
   return docs;
 }
@@ -192,7 +195,8 @@ class DocumentLoader {
   std::string string_key(const YAML::Node& map, const char* key, bool required) {
     YAML::Node n = map[key];
     if (!n || n.IsNull()) {
-      if (required) error("missing-required-key", map, std::string("missing required key '") + key + "'");
+      if (required)
+        error("missing-required-key", map, std::string("missing required key '") + key + "'");
       return {};
     }
     if (!n.IsScalar()) {
@@ -215,8 +219,10 @@ class DocumentLoader {
       return out;
     }
     for (const auto& e : n) {
-      if (e.IsScalar()) out.push_back(e.Scalar());
-      else if (!e.IsNull()) error("bad-value-type", e, std::string("'") + key + "' items must be strings");
+      if (e.IsScalar())
+        out.push_back(e.Scalar());
+      else if (!e.IsNull())
+        error("bad-value-type", e, std::string("'") + key + "' items must be strings");
     }
     return out;
   }
@@ -251,9 +257,9 @@ class DocumentLoader {
 
   void check_metadata(const YAML::Node& root, const Rule& rule) {
     static const std::set<std::string, std::less<>> kLevels = {"informational", "low", "medium",
-                                                                 "high", "critical"};
+                                                               "high", "critical"};
     static const std::set<std::string, std::less<>> kStatus = {"stable", "test", "experimental",
-                                                                 "deprecated", "unsupported"};
+                                                               "deprecated", "unsupported"};
     if (!rule.level.empty() && !kLevels.contains(rule.level)) {
       warning("invalid-level", root["level"],
               "level must be one of informational, low, medium, high, critical");
@@ -320,14 +326,16 @@ class DocumentLoader {
         break;
       }
     }
-    if (digits && !(dot && s.size() == i + 1)) v.type = dot ? RuleValue::Type::kFloat : RuleValue::Type::kInt;
+    if (digits && !(dot && s.size() == i + 1))
+      v.type = dot ? RuleValue::Type::kFloat : RuleValue::Type::kInt;
     return v;
   }
 
   void load_detection(const YAML::Node& detection, Detection& out) {
     out.pos = pos_of(detection);
     if (!detection.IsMap()) {
-      error("bad-detection", detection, "'detection' must be a map of identifiers and a 'condition'");
+      error("bad-detection", detection,
+            "'detection' must be a map of identifiers and a 'condition'");
       return;
     }
     YAML::Node condition;
@@ -339,8 +347,9 @@ class DocumentLoader {
         continue;
       }
       if (name == "timeframe") {
-        warning("deprecated-timeframe", it->first,
-                "'timeframe' belongs to Sigma v1 aggregations; use a correlation rule's 'timespan'");
+        warning(
+            "deprecated-timeframe", it->first,
+            "'timeframe' belongs to Sigma v1 aggregations; use a correlation rule's 'timespan'");
         continue;
       }
       if (!names.insert(name).second) {
@@ -360,8 +369,10 @@ class DocumentLoader {
       load_condition(condition, out);
     } else if (condition.IsSequence() && condition.size() > 0) {
       for (const auto& c : condition) {
-        if (c.IsScalar()) load_condition(c, out);
-        else error("condition-syntax", c, "each condition in the list must be a string");
+        if (c.IsScalar())
+          load_condition(c, out);
+        else
+          error("condition-syntax", c, "each condition in the list must be a string");
       }
     } else {
       error("condition-syntax", condition, "'condition' must be a string or a list of strings");
@@ -411,8 +422,9 @@ class DocumentLoader {
           bool found = std::any_of(d.selections.begin(), d.selections.end(),
                                    [&](const Selection& s) { return s.name == node.pattern; });
           if (!found) {
-            diags_.error("undefined-identifier", file_, node.pos.line, node.pos.column,
-                         "condition references '" + node.pattern + "', which the detection does not define");
+            diags_.error(
+                "undefined-identifier", file_, node.pos.line, node.pos.column,
+                "condition references '" + node.pattern + "', which the detection does not define");
           }
           used.insert(node.pattern);
         } else if (node.kind == ConditionNode::Kind::kOneOf ||
@@ -420,7 +432,8 @@ class DocumentLoader {
           std::size_t matched = 0;
           for (const Selection& s : d.selections) {
             bool hit = node.pattern == "them" ? s.name[0] != '_' : glob_match(node.pattern, s.name);
-            if (hit && node.pattern != "them" && s.name[0] == '_' && node.pattern[0] != '_') hit = false;
+            if (hit && node.pattern != "them" && s.name[0] == '_' && node.pattern[0] != '_')
+              hit = false;
             if (hit) {
               ++matched;
               used.insert(s.name);
@@ -431,8 +444,9 @@ class DocumentLoader {
                          "'" + node.pattern + "' matches no identifier of the detection");
           } else if (node.count > 1 && static_cast<std::size_t>(node.count) > matched) {
             diags_.warning("quantifier-exceeds", file_, node.pos.line, node.pos.column,
-                           std::to_string(node.count) + " of '" + node.pattern + "' can never hold: only " +
-                               std::to_string(matched) + " identifiers match");
+                           std::to_string(node.count) + " of '" + node.pattern +
+                               "' can never hold: only " + std::to_string(matched) +
+                               " identifiers match");
           }
         }
       }
@@ -454,7 +468,8 @@ class DocumentLoader {
     item.pos = origin.start;
     while (bar != std::string::npos) {
       std::size_t next = k.find('|', bar + 1);
-      item.modifiers.push_back(k.substr(bar + 1, next == std::string::npos ? std::string::npos : next - bar - 1));
+      item.modifiers.push_back(
+          k.substr(bar + 1, next == std::string::npos ? std::string::npos : next - bar - 1));
       item.modifier_pos.push_back(origin.at(bar + 1, k));
       bar = next;
     }
@@ -490,7 +505,8 @@ class DocumentLoader {
       FieldItem item;
       split_key(it->first, item);
       if (!keys.insert(scalar_or_empty(it->first)).second) {
-        warning("duplicate-key", it->first, "key '" + scalar_or_empty(it->first) + "' appears twice in one selection");
+        warning("duplicate-key", it->first,
+                "key '" + scalar_or_empty(it->first) + "' appears twice in one selection");
       }
       if (!load_values(it->second, item)) {
         ok = false;
@@ -610,7 +626,9 @@ LoadResult load_rule_paths(const std::vector<std::string>& paths, Diagnostics& d
   for (const std::string& p : paths) {
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      for (fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+      for (fs::recursive_directory_iterator
+               it(p, fs::directory_options::skip_permission_denied, ec),
+           end;
            it != end; it.increment(ec)) {
         if (ec) break;
         if (!it->is_regular_file(ec)) continue;
@@ -646,12 +664,13 @@ LoadResult load_rule_paths(const std::vector<std::string>& paths, Diagnostics& d
   check_duplicate_ids(out.rules, diags);
   // A rule with a duplicate id is reported but kept only once (the first).
   std::set<std::string> ids;
-  std::erase_if(out.rules, [&](const Rule& r) { return !r.id.empty() && !ids.insert(r.id).second; });
+  std::erase_if(out.rules,
+                [&](const Rule& r) { return !r.id.empty() && !ids.insert(r.id).second; });
   return out;
 }
 
-bool parse_condition(std::string_view text, SourcePos base, const std::string& file,
-                     Condition& out, Diagnostics& diags) {
+bool parse_condition(std::string_view text, SourcePos base, const std::string& file, Condition& out,
+                     Diagnostics& diags) {
   TextOrigin origin;
   origin.start = base;
   return parse_condition_text(text, origin, file, out, diags);
@@ -665,14 +684,16 @@ bool load_placeholders_file(const std::string& path, Placeholders& into, Diagnos
     diags.error("file-not-found", path, 0, 0, "cannot read placeholder file");
     return false;
   } catch (const YAML::ParserException& e) {
-    diags.error("yaml-syntax", path, e.mark.line + 1, e.mark.column + 1, "YAML syntax error: " + e.msg);
+    diags.error("yaml-syntax", path, e.mark.line + 1, e.mark.column + 1,
+                "YAML syntax error: " + e.msg);
     return false;
   } catch (const YAML::Exception& e) {
     diags.error("yaml-syntax", path, 0, 0, std::string("YAML error: ") + e.msg);
     return false;
   }
   if (!root.IsMap()) {
-    diags.error("bad-placeholders", path, 1, 1, "placeholder file must be a map: name -> list of values");
+    diags.error("bad-placeholders", path, 1, 1,
+                "placeholder file must be a map: name -> list of values");
     return false;
   }
   bool ok = true;

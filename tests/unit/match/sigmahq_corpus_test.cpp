@@ -24,7 +24,8 @@ TEST(SigmaHqCorpus, EveryRuleLoads) {
   const std::filesystem::path sigma = shared_dir() / "sigmahq";
   if (!std::filesystem::is_directory(sigma / "rules")) GTEST_SKIP() << "no corpus at " << sigma;
   match::RuleSources sources;
-  for (const char* d : {"rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder"}) {
+  for (const char* d :
+       {"rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder"}) {
     sources.rule_paths.push_back((sigma / d).string());
   }
   sources.placeholders_file =

@@ -118,7 +118,8 @@ std::string line_diff(const std::string& expected, const std::string& actual) {
       out += "- " + a[i++] + "\n";
     }
   }
-  if (!expected.empty() && expected.back() != '\n') out += "(expected file lacks a final newline)\n";
+  if (!expected.empty() && expected.back() != '\n')
+    out += "(expected file lacks a final newline)\n";
   return out;
 }
 
@@ -158,8 +159,7 @@ std::string case_name(const ::testing::TestParamInfo<GoldenCase>& info) {
   return n;
 }
 
-INSTANTIATE_TEST_SUITE_P(Golden, GoldenDiagnostics, ::testing::ValuesIn(golden_cases()),
-                         case_name);
+INSTANTIATE_TEST_SUITE_P(Golden, GoldenDiagnostics, ::testing::ValuesIn(golden_cases()), case_name);
 
 // The folder itself: enough cases, and no .expected file left behind by a renamed case.
 TEST(GoldenDiagnosticsFolder, EveryExpectedFileHasItsRuleFile) {

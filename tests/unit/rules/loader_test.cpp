@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "rules/loader.h"
+
+#include <gtest/gtest.h>
 
 namespace vigie::rules {
 namespace {
@@ -66,10 +66,11 @@ TEST(Loader, ReadsEveryMetadataField) {
 }
 
 TEST(Loader, MultiDocumentFileKeepsGoodDocumentsAndLines) {
-  std::string yaml = std::string(kFull) + "---\ntitle: second\nid: 22222222-3333-4444-5555-666666666666\n" +
-                     "logsource: {product: windows}\ndetection:\n  sel:\n    A|bogus: 1\n  condition: sel\n" +
-                     "---\ntitle: third\nid: 33333333-4444-5555-6666-777777777777\n" +
-                     "logsource: {product: windows}\ndetection:\n  sel: {A: 1}\n  condition: sel\n";
+  std::string yaml =
+      std::string(kFull) + "---\ntitle: second\nid: 22222222-3333-4444-5555-666666666666\n" +
+      "logsource: {product: windows}\ndetection:\n  sel:\n    A|bogus: 1\n  condition: sel\n" +
+      "---\ntitle: third\nid: 33333333-4444-5555-6666-777777777777\n" +
+      "logsource: {product: windows}\ndetection:\n  sel: {A: 1}\n  condition: sel\n";
   Diagnostics d;
   LoadResult r = load_rule_text(yaml, "multi.yml", d);
   ASSERT_EQ(r.rules.size(), 3u);  // the modifier is checked at compile time, not load time
