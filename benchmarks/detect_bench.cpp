@@ -128,6 +128,13 @@ std::optional<Options> parse_options(int argc, char** argv) {
       o.lean = true;
       continue;
     }
+    static constexpr std::string_view kValued[] = {
+        "--events", "--seed",   "--attack-share", "--sigma-dir", "--small-rules", "--large-rules",
+        "--repeat", "--phases", "--cpu",          "--top",       "--write"};
+    if (std::find(std::begin(kValued), std::end(kValued), arg) == std::end(kValued)) {
+      std::fprintf(stderr, "detect_bench: unknown option %s\n%s", argv[i], kUsage.data());
+      return std::nullopt;
+    }
     if (i + 1 >= argc) {
       std::fprintf(stderr, "detect_bench: %s needs a value\n%s", argv[i], kUsage.data());
       return std::nullopt;

@@ -703,7 +703,9 @@ bool load_placeholders_file(const std::string& path, Placeholders& into, Diagnos
     if (it->second.IsScalar()) {
       values.push_back(it->second.Scalar());
     } else if (it->second.IsSequence()) {
-      for (const auto& v : it->second) {
+      // Copy the node: `it->second` lives in a proxy that dies before a range-for body runs.
+      const YAML::Node list = it->second;
+      for (const auto& v : list) {
         if (v.IsScalar()) values.push_back(v.Scalar());
       }
     } else {
