@@ -42,6 +42,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/json.h"
 #include "event/event.h"
 #include "event/json_reader.h"
 #include "event_generator.h"
@@ -742,28 +743,7 @@ std::string thousands(double v, int decimals = 0) {
   return (neg ? "-" : "") + out + frac;
 }
 
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", static_cast<unsigned>(c));
-          out += b;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string json_string(std::string_view s) { return vigie::json::quote(s); }
 
 std::string json_number(double v) {
   char buf[64];

@@ -11,6 +11,7 @@
 #include <set>
 #include <string_view>
 
+#include "common/number.h"
 #include "common/utf8.h"
 #include "match/compiled.h"
 #include "match/encodings.h"
@@ -29,27 +30,6 @@ std::string fold(std::string_view s) {
   std::string out;
   utf8::fold(s, out);
   return out;
-}
-
-// Strict decimal number (what "numeric string" means for Sigma comparisons).
-std::optional<double> parse_decimal(std::string_view s) {
-  if (s.empty() || s.size() > 40) return std::nullopt;
-  std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  bool digit = false, dot = false;
-  for (std::size_t j = i; j < s.size(); ++j) {
-    if (std::isdigit(static_cast<unsigned char>(s[j])))
-      digit = true;
-    else if (s[j] == '.' && !dot)
-      dot = true;
-    else
-      return std::nullopt;
-  }
-  if (!digit) return std::nullopt;
-  double v = 0;
-  std::string_view body = s[0] == '+' ? s.substr(1) : s;
-  auto [p, ec] = std::from_chars(body.data(), body.data() + body.size(), v);
-  if (ec != std::errc() || p != body.data() + body.size()) return std::nullopt;
-  return v;
 }
 
 struct Modifiers {
@@ -701,25 +681,6 @@ class Compiler {
     return make(Node::Kind::kOr, groups);
   }
 
-  static bool pattern_match(std::string_view pattern, std::string_view name) {
-    std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-    while (n < name.size()) {
-      if (p < pattern.size() && pattern[p] == '*') {
-        star = p++;
-        mark = n;
-      } else if (p < pattern.size() && pattern[p] == name[n]) {
-        ++p, ++n;
-      } else if (star != std::string_view::npos) {
-        p = star + 1;
-        n = ++mark;
-      } else {
-        return false;
-      }
-    }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
-    return p == pattern.size();
-  }
-
   std::uint32_t compile_condition(const rules::Condition& c, int index) {
     const rules::ConditionNode& n = c.nodes[index];
     using K = rules::ConditionNode::Kind;
@@ -741,9 +702,7 @@ class Compiler {
       case K::kAllOf: {
         std::vector<std::uint32_t> kids;
         for (const auto& [name, root] : selection_roots_) {
-          bool hit = n.pattern == "them" ? name[0] != '_' : pattern_match(n.pattern, name);
-          if (hit && n.pattern != "them" && name[0] == '_' && n.pattern[0] != '_') hit = false;
-          if (hit) kids.push_back(root);
+          if (rules::in_quantifier(n.pattern, name)) kids.push_back(root);
         }
         if (kids.empty()) return make_const(false);
         if (n.kind == K::kAllOf) return make(Node::Kind::kAnd, kids);

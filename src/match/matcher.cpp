@@ -8,6 +8,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "common/number.h"
 #include "common/timestamp.h"
 #include "common/utf8.h"
 #include "match/compiled.h"
@@ -70,25 +71,7 @@ bool has_text(const event::Value& v) {
 std::optional<double> number_of(const event::Value& v) {
   if (v.kind == event::Kind::kInt || v.kind == event::Kind::kDouble) return v.real;
   if (v.kind != event::Kind::kString) return std::nullopt;
-  std::string_view s = v.text;
-  if (s.empty() || s.size() > 40) return std::nullopt;
-  std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  bool digit = false, dot = false;
-  for (std::size_t j = i; j < s.size(); ++j) {
-    char c = s[j];
-    if (c >= '0' && c <= '9')
-      digit = true;
-    else if (c == '.' && !dot)
-      dot = true;
-    else
-      return std::nullopt;
-  }
-  if (!digit) return std::nullopt;
-  if (s[0] == '+') s.remove_prefix(1);
-  double d = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return d;
+  return parse_decimal(v.text);
 }
 
 bool compare(double value, CmpOp op, double bound) {

@@ -5,6 +5,8 @@
 #include <tuple>
 #include <utility>
 
+#include "common/json.h"
+
 namespace vigie::rules {
 
 const char* severity_name(Severity s) { return s == Severity::kError ? "error" : "warning"; }
@@ -55,58 +57,21 @@ std::string Diagnostics::render_text() const {
   return out;
 }
 
-namespace {
-
-void append_json_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x",
-                        static_cast<unsigned>(static_cast<unsigned char>(c)));
-          out += buf;
-        } else {
-          out += c;  // UTF-8 passes through unchanged
-        }
-    }
-  }
-  out += '"';
-}
-
-}  // namespace
-
 std::string Diagnostics::render_json() const {
   if (items_.empty()) return "[]";
   std::string out = "[\n";
   for (std::size_t i = 0; i < items_.size(); ++i) {
     const Diagnostic& d = items_[i];
     out += "  {\"file\":";
-    append_json_string(out, d.file);
+    json::append_string(out, d.file);
     out += ",\"line\":" + std::to_string(d.line);
     out += ",\"column\":" + std::to_string(d.column);
     out += ",\"severity\":\"";
     out += severity_name(d.severity);
     out += "\",\"code\":";
-    append_json_string(out, d.code);
+    json::append_string(out, d.code);
     out += ",\"message\":";
-    append_json_string(out, d.message);
+    json::append_string(out, d.message);
     out += i + 1 < items_.size() ? "},\n" : "}\n";
   }
   out += ']';

@@ -393,27 +393,6 @@ class DocumentLoader {
     }
   }
 
-  static bool glob_match(std::string_view pattern, std::string_view name) {
-    // Identifier patterns use '*' only.
-    std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
-    while (n < name.size()) {
-      if (p < pattern.size() && pattern[p] == '*') {
-        star = p++;
-        mark = n;
-      } else if (p < pattern.size() && pattern[p] == name[n]) {
-        ++p;
-        ++n;
-      } else if (star != std::string_view::npos) {
-        p = star + 1;
-        n = ++mark;
-      } else {
-        return false;
-      }
-    }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
-    return p == pattern.size();
-  }
-
   void check_identifiers(const Detection& d) {
     std::set<std::string> used;
     for (const Condition& c : d.conditions) {
@@ -431,10 +410,7 @@ class DocumentLoader {
                    node.kind == ConditionNode::Kind::kAllOf) {
           std::size_t matched = 0;
           for (const Selection& s : d.selections) {
-            bool hit = node.pattern == "them" ? s.name[0] != '_' : glob_match(node.pattern, s.name);
-            if (hit && node.pattern != "them" && s.name[0] == '_' && node.pattern[0] != '_')
-              hit = false;
-            if (hit) {
+            if (in_quantifier(node.pattern, s.name)) {
               ++matched;
               used.insert(s.name);
             }
@@ -613,6 +589,29 @@ void check_duplicate_ids(const std::vector<Rule>& rules, Diagnostics& diags) {
 }
 
 }  // namespace
+
+bool in_quantifier(std::string_view pattern, std::string_view name) {
+  if (pattern == "them") return name.empty() || name[0] != '_';
+  // `_helper` identifiers are only reached by a pattern that itself starts with '_'.
+  if (!name.empty() && name[0] == '_' && (pattern.empty() || pattern[0] != '_')) return false;
+  std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = n;
+    } else if (p < pattern.size() && pattern[p] == name[n]) {
+      ++p;
+      ++n;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      n = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
 
 LoadResult load_rule_text(std::string_view yaml, const std::string& file, Diagnostics& diags) {
   LoadResult out;

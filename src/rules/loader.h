@@ -27,12 +27,17 @@ LoadResult load_rule_paths(const std::vector<std::string>& paths, Diagnostics& d
 // Loads one YAML text; `file` names it in diagnostics.
 LoadResult load_rule_text(std::string_view yaml, const std::string& file, Diagnostics& diags);
 
+// Whether identifier `name` is among those `1 of PATTERN` / `all of PATTERN` reach: `them` is
+// every identifier not starting with '_'; a '*' pattern matches by glob, and reaches '_'
+// identifiers only when the pattern itself starts with '_'.
+bool in_quantifier(std::string_view pattern, std::string_view name);
+
 // Placeholder file: a YAML map name -> list of values (or one scalar).
 bool load_placeholders_file(const std::string& path, Placeholders& into, Diagnostics& diags);
 
 // Parses a condition string; `base` is the position of its first character in the file.
 // Errors go to `diags` (code "condition-syntax" etc.) and return false.
-bool parse_condition(std::string_view text, SourcePos base, const std::string& file,
-                     Condition& out, Diagnostics& diags);
+bool parse_condition(std::string_view text, SourcePos base, const std::string& file, Condition& out,
+                     Diagnostics& diags);
 
 }  // namespace vigie::rules
