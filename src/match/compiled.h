@@ -9,7 +9,9 @@
 
 #include <re2/re2.h>
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -45,7 +47,7 @@ enum class AtomKind : std::uint8_t {
   kBool,      // field is the boolean (or the string "true"/"false")
   kFieldRef,  // compare with another field of the same event
   kDatePart,  // compare a date part of a timestamp
-  kKeyword,   // glob over every string value of the event
+  kKeyword,   // keyword prefilter needle, then (unless a plain literal) glob over string values
 };
 
 enum class CmpOp : std::uint8_t { kLt, kLte, kGt, kGte, kEq };
@@ -57,7 +59,8 @@ struct Atom {
   event::FieldId field = 0;
   bool cased = false;
   // kLiteral: index of the field prefilter, needle id in it, required hit flag.
-  // kGlob: prefilter needle that must be present (prefilter < 0: none).
+  // kGlob, kKeyword: prefilter needle that must be present (prefilter < 0: none); a kKeyword atom
+  // without a glob is decided by its needle alone.
   int prefilter = -1;
   std::uint32_t needle = 0;
   std::uint8_t hit = 0;
@@ -88,7 +91,9 @@ struct Node {
   std::uint32_t at_least = 0;  // kAtLeast
 };
 
-// A literal prefilter: the needles of every literal atom (and glob prefilter) on one field.
+// A literal prefilter: the needles of every literal atom (and glob prefilter) on one field. The
+// keyword prefilter (field kAnyField) holds the needles of keyword atoms and scans every string
+// value of the event.
 struct Prefilter {
   event::FieldId field = 0;
   bool cased = false;
@@ -105,14 +110,37 @@ struct CompiledRule {
   std::vector<std::uint32_t> roots;
 };
 
+// One rule expression to evaluate in a cell.
+struct RuleRef {
+  std::uint32_t rule;
+  std::uint32_t root;
+};
+
+// The rules that apply to events of one logsource entry with one EventID (or whatever EventID).
+//
+// Most rules need some literal to be present: "CommandLine contains 'vssadmin'" AND ... can only be
+// true when the CommandLine prefilter saw 'vssadmin'. Such a rule is a trigger rule: it is
+// evaluated only when one of its trigger needles was hit (see RuleSetImpl::triggers), so the cost
+// per event follows the needles found, not the number of rules. The other rules (negations,
+// numbers, regexes without a literal) are evaluated on every event of the cell.
+struct Cell {
+  std::vector<RuleRef> always;
+  std::vector<int> scans;  // prefilters holding this cell's trigger needles: scanned up front
+};
+
 // Rules that apply to events of one logsource entry, split by the EventID values they require.
 struct Bucket {
-  struct Ref {
-    std::uint32_t rule;
-    std::uint32_t root;
-  };
-  std::unordered_map<std::int64_t, std::vector<Ref>> by_event_id;
-  std::vector<Ref> any_event_id;
+  std::unordered_map<std::int64_t, std::uint32_t> by_event_id;  // EventID -> cell
+  std::uint32_t any_event_id = 0;                               // cell for every EventID
+  // Build time only: the rules added before cells are made.
+  std::map<std::int64_t, std::vector<RuleRef>> pending_by_event_id;
+  std::vector<RuleRef> pending_any;
+};
+
+// A trigger: when needle slot S is hit, evaluate `ref` if `cell` is one the event falls in.
+struct Trigger {
+  std::uint32_t cell;
+  std::uint32_t ref;  // index into RuleSetImpl::trigger_refs (its evaluation stamp)
 };
 
 class RuleSetImpl {
@@ -126,10 +154,17 @@ class RuleSetImpl {
   // prefilters of a field: [folded, cased] indexes or -1.
   std::vector<std::array<int, 2>> field_prefilters;
   std::uint32_t needle_total = 0;
+  // Keyword prefilters: [folded, cased] indexes or -1.
+  std::array<int, 2> keyword_prefilters{-1, -1};
   std::unique_ptr<LogsourceIndex> logsource_index;
   rules::LogsourceMap logsource;
   std::vector<Bucket> buckets;  // per logsource entry
   Bucket always;                // rules without a logsource
+  std::vector<Cell> cells;
+  // Triggers by needle slot: triggers[trigger_begin[s], trigger_begin[s + 1]).
+  std::vector<std::uint32_t> trigger_begin;
+  std::vector<Trigger> triggers;
+  std::vector<RuleRef> trigger_refs;
   bool needs_all_fields = false;
   RuleSetStats stats;
 };

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -161,6 +162,17 @@ class Compiler {
     return slot;
   }
 
+  int keyword_prefilter(bool cased) {
+    int& slot = impl_.keyword_prefilters[cased ? 1 : 0];
+    if (slot < 0) {
+      impl_.prefilters.emplace_back();
+      impl_.prefilters.back().field = kAnyField;
+      impl_.prefilters.back().cased = cased;
+      slot = static_cast<int>(impl_.prefilters.size() - 1);
+    }
+    return slot;
+  }
+
   std::uint32_t add_needle(int prefilter, const std::string& needle) {
     Prefilter& p = impl_.prefilters[prefilter];
     auto it = p.needle_ids.find(needle);
@@ -185,6 +197,9 @@ class Compiler {
   std::uint32_t string_atom(event::FieldId field, const SigmaString& pattern, bool cased) {
     std::string key = (cased ? "S|" : "s|") + std::to_string(field) + "|" + pattern.to_display();
     if (field == kAnyField) {
+      // A keyword is a substring of some string value. Its longest literal goes into the keyword
+      // prefilter, scanned once over every string value; a keyword that is a plain literal is
+      // decided by that scan alone, anything else is verified with a glob on each value.
       Atom a;
       a.kind = AtomKind::kKeyword;
       a.field = field;
@@ -193,7 +208,14 @@ class Compiler {
       if (contains.parts.empty() || contains.parts.front().kind != SigmaString::PartKind::kAnyRun)
         contains.prepend_any();
       if (contains.parts.back().kind != SigmaString::PartKind::kAnyRun) contains.append_any();
-      a.glob = std::make_unique<Glob>(Glob::compile(contains, !cased));
+      const bool plain =
+          contains.parts.size() == 3 && contains.parts[1].kind == SigmaString::PartKind::kLiteral;
+      std::string_view longest = contains.longest_literal();
+      if (!longest.empty()) {
+        a.prefilter = keyword_prefilter(cased);
+        a.needle = add_needle(a.prefilter, cased ? std::string(longest) : fold(longest));
+      }
+      if (!plain) a.glob = std::make_unique<Glob>(Glob::compile(contains, !cased));
       impl_.needs_all_fields = true;
       return intern_atom("k" + key, std::move(a));
     }
@@ -797,10 +819,126 @@ void add_to_bucket(const RuleSetImpl& impl, Bucket& bucket, std::uint32_t rule,
                    std::uint32_t root) {
   auto ids = required_event_ids(impl, root);
   if (!ids) {
-    bucket.any_event_id.push_back({rule, root});
+    bucket.pending_any.push_back({rule, root});
     return;
   }
-  for (std::int64_t id : *ids) bucket.by_event_id[id].push_back({rule, root});
+  for (std::int64_t id : *ids) bucket.pending_by_event_id[id].push_back({rule, root});
+}
+
+// Needle slots of which at least one is hit whenever an expression is true (`any`: no such set
+// is known). An empty set means the expression can never be true.
+struct TriggerSet {
+  bool any = true;
+  std::vector<std::uint32_t> slots;
+  std::uint32_t shortest = 0;  // length of the shortest needle: longer needles hit less often
+
+  static TriggerSet unknown() { return {}; }
+  static TriggerSet never() { return {false, {}, std::numeric_limits<std::uint32_t>::max()}; }
+  // Prefer long needles, then few of them.
+  bool better_than(const TriggerSet& o) const {
+    if (any != o.any) return !any;
+    if (shortest != o.shortest) return shortest > o.shortest;
+    return slots.size() < o.slots.size();
+  }
+};
+
+// More needles than this in one rule's set and the rule is simply evaluated on every event.
+constexpr std::size_t kMaxTriggersPerRule = 1 << 16;
+
+TriggerSet trigger_set(const RuleSetImpl& impl, std::uint32_t node) {
+  const Node& n = impl.nodes[node];
+  switch (n.kind) {
+    case Node::Kind::kAtom: {
+      const Atom& a = impl.atoms[n.atom];
+      const bool literal_gate =
+          a.kind == AtomKind::kLiteral || a.kind == AtomKind::kGlob || a.kind == AtomKind::kKeyword;
+      if (!literal_gate || a.prefilter < 0) return TriggerSet::unknown();
+      const Prefilter& p = impl.prefilters[a.prefilter];
+      return {false, {p.needle_base + a.needle}, p.needle_len[a.needle]};
+    }
+    case Node::Kind::kAnd: {
+      TriggerSet best;
+      for (std::uint32_t i = 0; i < n.count; ++i) {
+        TriggerSet t = trigger_set(impl, impl.child_index[n.first + i]);
+        if (!t.any && t.slots.empty()) return t;  // one child never true: neither is the AND
+        if (t.better_than(best)) best = std::move(t);
+      }
+      return best;
+    }
+    case Node::Kind::kOr:
+    case Node::Kind::kAtLeast: {
+      TriggerSet all = TriggerSet::never();
+      for (std::uint32_t i = 0; i < n.count; ++i) {
+        TriggerSet t = trigger_set(impl, impl.child_index[n.first + i]);
+        if (t.any) return t;
+        all.slots.insert(all.slots.end(), t.slots.begin(), t.slots.end());
+        all.shortest = std::min(all.shortest, t.shortest);
+        if (all.slots.size() > kMaxTriggersPerRule) return TriggerSet::unknown();
+      }
+      std::sort(all.slots.begin(), all.slots.end());
+      all.slots.erase(std::unique(all.slots.begin(), all.slots.end()), all.slots.end());
+      return all;
+    }
+    case Node::Kind::kFalse:
+      return TriggerSet::never();
+    case Node::Kind::kNot:
+    case Node::Kind::kTrue:
+      return TriggerSet::unknown();
+  }
+  return TriggerSet::unknown();
+}
+
+// Turns the rules gathered per bucket into cells with trigger lists; needs the prefilters built.
+void build_cells(RuleSetImpl& impl, bool literal_triggers) {
+  std::vector<std::uint32_t> slot_of_prefilter;  // prefilter index of a needle slot
+  slot_of_prefilter.resize(impl.needle_total);
+  for (std::size_t p = 0; p < impl.prefilters.size(); ++p) {
+    const Prefilter& pf = impl.prefilters[p];
+    for (std::uint32_t k = 0; k < pf.needle_count; ++k) {
+      slot_of_prefilter[pf.needle_base + k] = static_cast<std::uint32_t>(p);
+    }
+  }
+  std::vector<std::pair<std::uint32_t, Trigger>> by_slot;
+  auto make_cell = [&](const std::vector<RuleRef>& refs) {
+    const auto cell_index = static_cast<std::uint32_t>(impl.cells.size());
+    Cell cell;
+    for (const RuleRef& ref : refs) {
+      TriggerSet t = literal_triggers ? trigger_set(impl, ref.root) : TriggerSet::unknown();
+      if (t.any) {
+        cell.always.push_back(ref);
+        continue;
+      }
+      const auto ref_index = static_cast<std::uint32_t>(impl.trigger_refs.size());
+      impl.trigger_refs.push_back(ref);
+      for (std::uint32_t slot : t.slots) {
+        by_slot.push_back({slot, Trigger{cell_index, ref_index}});
+        cell.scans.push_back(static_cast<int>(slot_of_prefilter[slot]));
+      }
+    }
+    std::sort(cell.scans.begin(), cell.scans.end());
+    cell.scans.erase(std::unique(cell.scans.begin(), cell.scans.end()), cell.scans.end());
+    impl.cells.push_back(std::move(cell));
+    return cell_index;
+  };
+  auto build_bucket = [&](Bucket& b) {
+    for (auto& [id, refs] : b.pending_by_event_id) b.by_event_id.emplace(id, make_cell(refs));
+    b.any_event_id = make_cell(b.pending_any);
+    b.pending_by_event_id.clear();
+    b.pending_any.clear();
+  };
+  build_bucket(impl.always);
+  for (Bucket& b : impl.buckets) build_bucket(b);
+
+  std::stable_sort(by_slot.begin(), by_slot.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  impl.trigger_begin.assign(impl.needle_total + 1, 0);
+  for (const auto& [slot, trigger] : by_slot) ++impl.trigger_begin[slot + 1];
+  for (std::size_t i = 1; i < impl.trigger_begin.size(); ++i) {
+    impl.trigger_begin[i] += impl.trigger_begin[i - 1];
+  }
+  impl.triggers.reserve(by_slot.size());
+  for (const auto& entry : by_slot) impl.triggers.push_back(entry.second);
+  impl.stats.trigger_rules = impl.trigger_refs.size();
 }
 
 }  // namespace
@@ -851,6 +989,7 @@ std::shared_ptr<const RuleSet> RuleSet::compile(std::vector<rules::Rule> rules,
     impl->rules.push_back(std::move(compiled));
   }
   compiler.build_prefilters();
+  build_cells(*impl, options.literal_triggers);
   impl->stats.rules = impl->rules.size();
   impl->stats.atoms = impl->atoms.size();
   impl->stats.fields = impl->fields.size();

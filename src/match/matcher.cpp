@@ -23,7 +23,11 @@ class MatcherScratch {
         needle_stamp(impl.needle_total, 0),
         needle_flags(impl.needle_total, 0),
         scan_stamp(impl.prefilters.size(), 0),
-        rule_stamp(impl.rules.size(), 0) {}
+        rule_stamp(impl.rules.size(), 0),
+        ref_stamp(impl.trigger_refs.size(), 0),
+        cell_stamp(impl.cells.size(), 0),
+        fold_stamp(impl.fields.size(), 0),
+        fold_text(impl.fields.size()) {}
 
   void next_epoch() {
     if (++epoch == 0) {
@@ -31,6 +35,9 @@ class MatcherScratch {
       std::fill(needle_stamp.begin(), needle_stamp.end(), 0);
       std::fill(scan_stamp.begin(), scan_stamp.end(), 0);
       std::fill(rule_stamp.begin(), rule_stamp.end(), 0);
+      std::fill(ref_stamp.begin(), ref_stamp.end(), 0);
+      std::fill(cell_stamp.begin(), cell_stamp.end(), 0);
+      std::fill(fold_stamp.begin(), fold_stamp.end(), 0);
       epoch = 1;
     }
   }
@@ -42,6 +49,11 @@ class MatcherScratch {
   std::vector<std::uint8_t> needle_flags;
   std::vector<std::uint32_t> scan_stamp;
   std::vector<std::uint32_t> rule_stamp;
+  std::vector<std::uint32_t> ref_stamp;   // trigger rule expressions evaluated this event
+  std::vector<std::uint32_t> cell_stamp;  // cells the event falls in
+  std::vector<std::uint32_t> fold_stamp;  // fields whose folded value is in fold_text
+  std::vector<std::string> fold_text;
+  std::vector<std::uint32_t> hits;  // needle slots hit this event, in order of first hit
   std::vector<std::uint32_t> matched;
   std::vector<std::uint32_t> entries;
   std::string fold_a;
@@ -61,6 +73,21 @@ bool any_scalar(const event::Event& e, const event::Value& v, F&& fn) {
     return false;
   }
   return fn(v);
+}
+
+// Calls fn(text) for every string value of the event (list items included): what keywords search.
+template <typename F>
+void for_each_string(const event::Event& e, F&& fn) {
+  auto each = [&](const event::Value& v) {
+    any_scalar(e, v, [&](const event::Value& sv) {
+      if (sv.kind == event::Kind::kString) fn(sv.text);
+      return false;
+    });
+  };
+  for (event::FieldId id : e.present()) {
+    if (const event::Value* v = e.get(id)) each(*v);
+  }
+  for (const auto& [name, v] : e.extras()) each(v);
 }
 
 bool has_text(const event::Value& v) {
@@ -105,6 +132,9 @@ class Evaluator {
  public:
   Evaluator(const RuleSetImpl& impl, MatcherScratch& s, const event::Event& e)
       : impl_(impl), s_(s), e_(e) {}
+
+  // Runs the prefilter scan of `prefilter_index` now (it is memoised like the lazy ones).
+  void prescan(int prefilter_index) { scan(prefilter_index); }
 
   bool node(std::uint32_t id) {
     const Node& n = impl_.nodes[id];
@@ -157,35 +187,52 @@ class Evaluator {
     if (s_.scan_stamp[prefilter_index] == s_.epoch) return;
     s_.scan_stamp[prefilter_index] = s_.epoch;
     const Prefilter& p = impl_.prefilters[prefilter_index];
+    if (p.field == kAnyField) {
+      for_each_string(e_, [&](std::string_view text) { scan_text(p, text); });
+      return;
+    }
     const event::Value* v = e_.get(p.field);
     if (v == nullptr) return;
     any_scalar(e_, *v, [&](const event::Value& sv) {
-      if (!has_text(sv)) return false;
-      std::string_view text = sv.text;
-      const std::size_t len = text.size();
-      auto record = [&](std::uint32_t needle, std::size_t end) {
-        std::uint32_t slot = p.needle_base + needle;
-        if (s_.needle_stamp[slot] != s_.epoch) {
-          s_.needle_stamp[slot] = s_.epoch;
-          s_.needle_flags[slot] = 0;
-        }
-        std::uint8_t flags = kHitAny;
-        bool at_start = end == p.needle_len[needle];
-        bool at_end = end == len;
-        if (at_start) flags |= kHitStart;
-        if (at_end) flags |= kHitEnd;
-        if (at_start && at_end) flags |= kHitWhole;
-        s_.needle_flags[slot] |= flags;
-      };
-      if (p.cased) {
-        p.automaton.scan(text, record);
-      } else if (utf8::has_non_ascii(text)) {
-        p.automaton.scan(folded(text, s_.fold_a), record);
-      } else {
-        p.automaton.scan_folded(text, record);
-      }
+      if (has_text(sv)) scan_text(p, sv.text);
       return false;
     });
+  }
+
+  void scan_text(const Prefilter& p, std::string_view text) {
+    const std::size_t len = text.size();
+    auto record = [&](std::uint32_t needle, std::size_t end) {
+      std::uint32_t slot = p.needle_base + needle;
+      if (s_.needle_stamp[slot] != s_.epoch) {
+        s_.needle_stamp[slot] = s_.epoch;
+        s_.needle_flags[slot] = 0;
+        s_.hits.push_back(slot);
+      }
+      std::uint8_t flags = kHitAny;
+      bool at_start = end == p.needle_len[needle];
+      bool at_end = end == len;
+      if (at_start) flags |= kHitStart;
+      if (at_end) flags |= kHitEnd;
+      if (at_start && at_end) flags |= kHitWhole;
+      s_.needle_flags[slot] |= flags;
+    };
+    if (p.cased) {
+      p.automaton.scan(text, record);
+    } else if (utf8::has_non_ascii(text)) {
+      p.automaton.scan(folded(text, s_.fold_a), record);
+    } else {
+      p.automaton.scan_folded(text, record);
+    }
+  }
+
+  // The folded text of a (non-list) field, folded once per event.
+  std::string_view folded_field(event::FieldId field, std::string_view text) {
+    std::string& buf = s_.fold_text[field];
+    if (s_.fold_stamp[field] != s_.epoch) {
+      utf8::fold(text, buf);
+      s_.fold_stamp[field] = s_.epoch;
+    }
+    return buf;
   }
 
   bool needle_hit(int prefilter_index, std::uint32_t needle, std::uint8_t flag) {
@@ -216,6 +263,9 @@ class Evaluator {
         return needle_hit(a.prefilter, a.needle, a.hit);
       case AtomKind::kGlob:
         if (a.prefilter >= 0 && !needle_hit(a.prefilter, a.needle, kHitAny)) return false;
+        if (v->kind != event::Kind::kList && !a.cased) {
+          return has_text(*v) && a.glob->match(folded_field(a.field, v->text));
+        }
         return any_scalar(e_, *v, [&](const event::Value& sv) { return glob_value(a, sv); });
       case AtomKind::kRegex:
         return any_scalar(e_, *v, [&](const event::Value& sv) {
@@ -317,22 +367,13 @@ class Evaluator {
   }
 
   bool keyword(const Atom& a) {
-    for (event::FieldId id : e_.present()) {
-      const event::Value* v = e_.get(id);
-      if (v && any_scalar(e_, *v, [&](const event::Value& sv) {
-            return sv.kind == event::Kind::kString && glob_value(a, sv);
-          })) {
-        return true;
-      }
-    }
-    for (const auto& [name, v] : e_.extras()) {
-      if (any_scalar(e_, v, [&](const event::Value& sv) {
-            return sv.kind == event::Kind::kString && glob_value(a, sv);
-          })) {
-        return true;
-      }
-    }
-    return false;
+    if (a.prefilter >= 0 && !needle_hit(a.prefilter, a.needle, kHitAny)) return false;
+    if (a.glob == nullptr) return true;  // a plain literal: the needle decides
+    bool found = false;
+    for_each_string(e_, [&](std::string_view text) {
+      found = found || a.glob->match(a.cased ? text : folded(text, s_.fold_a));
+    });
+    return found;
   }
 
   const RuleSetImpl& impl_;
@@ -349,23 +390,45 @@ std::optional<std::int64_t> event_id_of(const event::Event& e) {
   return std::nullopt;
 }
 
-void run_bucket(const RuleSetImpl& impl, MatcherScratch& s, Evaluator& ev, const Bucket& b,
-                std::optional<std::int64_t> event_id) {
-  auto run = [&](const std::vector<Bucket::Ref>& refs) {
-    for (const Bucket::Ref& r : refs) {
-      if (s.rule_stamp[r.rule] == s.epoch) continue;
-      if (ev.node(r.root)) {
+// Evaluates a cell's rules that have no trigger, scans its trigger prefilters and marks it as one
+// the event falls in; its trigger rules run afterwards, from the needles hit (run_triggers).
+void enter_cell(const RuleSetImpl& impl, MatcherScratch& s, Evaluator& ev, std::uint32_t index) {
+  if (s.cell_stamp[index] == s.epoch) return;
+  s.cell_stamp[index] = s.epoch;
+  const Cell& cell = impl.cells[index];
+  for (const RuleRef& r : cell.always) {
+    if (s.rule_stamp[r.rule] != s.epoch && ev.node(r.root)) {
+      s.rule_stamp[r.rule] = s.epoch;
+      s.matched.push_back(r.rule);
+    }
+  }
+  for (int p : cell.scans) ev.prescan(p);
+}
+
+void enter_bucket(const RuleSetImpl& impl, MatcherScratch& s, Evaluator& ev, const Bucket& b,
+                  std::optional<std::int64_t> event_id) {
+  if (event_id && !b.by_event_id.empty()) {
+    auto it = b.by_event_id.find(*event_id);
+    if (it != b.by_event_id.end()) enter_cell(impl, s, ev, it->second);
+  }
+  enter_cell(impl, s, ev, b.any_event_id);
+}
+
+void run_triggers(const RuleSetImpl& impl, MatcherScratch& s, Evaluator& ev) {
+  // Evaluating a rule may scan more prefilters and append to `hits`: index, don't iterate.
+  for (std::size_t h = 0; h < s.hits.size(); ++h) {
+    const std::uint32_t slot = s.hits[h];
+    for (std::uint32_t t = impl.trigger_begin[slot]; t < impl.trigger_begin[slot + 1]; ++t) {
+      const Trigger& trigger = impl.triggers[t];
+      if (s.cell_stamp[trigger.cell] != s.epoch || s.ref_stamp[trigger.ref] == s.epoch) continue;
+      s.ref_stamp[trigger.ref] = s.epoch;
+      const RuleRef& r = impl.trigger_refs[trigger.ref];
+      if (s.rule_stamp[r.rule] != s.epoch && ev.node(r.root)) {
         s.rule_stamp[r.rule] = s.epoch;
         s.matched.push_back(r.rule);
       }
     }
-  };
-  (void)impl;
-  if (event_id && !b.by_event_id.empty()) {
-    auto it = b.by_event_id.find(*event_id);
-    if (it != b.by_event_id.end()) run(it->second);
   }
-  run(b.any_event_id);
 }
 
 }  // namespace
@@ -382,11 +445,13 @@ std::span<const std::uint32_t> Matcher::match(const event::Event& e) {
   s.next_epoch();
   s.matched.clear();
   s.entries.clear();
+  s.hits.clear();
   impl.logsource_index->classify(e, s.entries);
   auto event_id = event_id_of(e);
   Evaluator ev(impl, s, e);
-  run_bucket(impl, s, ev, impl.always, event_id);
-  for (std::uint32_t entry : s.entries) run_bucket(impl, s, ev, impl.buckets[entry], event_id);
+  enter_bucket(impl, s, ev, impl.always, event_id);
+  for (std::uint32_t entry : s.entries) enter_bucket(impl, s, ev, impl.buckets[entry], event_id);
+  run_triggers(impl, s, ev);
   std::sort(s.matched.begin(), s.matched.end());
   return s.matched;
 }

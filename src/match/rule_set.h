@@ -25,6 +25,10 @@ namespace vigie::match {
 struct CompileOptions {
   rules::Placeholders placeholders;
   rules::LogsourceMap logsource = rules::builtin_logsource_map();
+  // Evaluate a rule only when one of the literals it needs was found in the event (the default).
+  // false evaluates every rule of the event's logsource and EventID: the reference the tests
+  // compare the fast path against. Results are the same either way.
+  bool literal_triggers = true;
 };
 
 struct RuleSetStats {
@@ -32,6 +36,7 @@ struct RuleSetStats {
   std::size_t atoms = 0;      // distinct predicates after sharing
   std::size_t atom_refs = 0;  // predicate uses before sharing
   std::size_t prefilter_needles = 0;
+  std::size_t trigger_rules = 0;  // rule expressions evaluated only when one of their needles hits
   std::size_t fields = 0;
 };
 
