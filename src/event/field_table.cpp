@@ -1,15 +1,36 @@
 #include "event/field_table.h"
 
-namespace vigie::event {
+#include <cstring>
 
-std::size_t FieldTable::Hash::operator()(std::string_view s) const noexcept {
-  // FNV-1a: field names are short; this is cheaper than std::hash's generic path.
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
+namespace vigie::event {
+namespace {
+
+std::uint64_t mix(std::uint64_t h, std::uint64_t w) {
+  h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+  return h ^ (h >> 31);
+}
+
+}  // namespace
+
+std::uint64_t FieldTable::hash(std::string_view s) noexcept {
+  // Field names are short: whole words at a time, then one partial word, then a final avalanche.
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = mix(h, w);
+    p += 8;
+    n -= 8;
   }
-  return static_cast<std::size_t>(h);
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = mix(h, w);
+  }
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 32);
 }
 
 FieldTable::FieldTable() {
@@ -20,11 +41,36 @@ FieldTable::FieldTable() {
   intern("TimeCreated_SystemTime");
 }
 
+std::optional<FieldId> FieldTable::find(std::string_view name) const {
+  if (slots_.empty()) return std::nullopt;
+  const std::uint64_t h = hash(name);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+    const FieldId slot = slots_[i];
+    if (slot == 0) return std::nullopt;
+    const FieldId id = slot - 1;
+    if (hashes_[id] == h && names_[id] == name) return id;
+  }
+}
+
+void FieldTable::place(FieldId id) {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t i = hashes_[id] & mask;
+  while (slots_[i] != 0) i = (i + 1) & mask;
+  slots_[i] = id + 1;
+}
+
 FieldId FieldTable::intern(std::string_view name) {
   if (auto id = find(name)) return *id;
   auto id = static_cast<FieldId>(names_.size());
   names_.emplace_back(name);
-  index_.emplace(std::string(name), id);
+  hashes_.push_back(hash(name));
+  if (names_.size() * 2 > slots_.size()) {  // keep it at most half full: rehash everything
+    slots_.assign(slots_.empty() ? 64 : slots_.size() * 2, 0);
+    for (FieldId i = 0; i < names_.size(); ++i) place(i);
+  } else {
+    place(id);
+  }
   return id;
 }
 

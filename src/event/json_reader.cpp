@@ -72,7 +72,7 @@ bool is_json_number(std::string_view s) {
 }
 
 // Offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode table 3-7).
-// Only called after simdjson::validate_utf8 failed, to say where.
+// Only called after simdjson found invalid UTF-8, to say where.
 std::size_t first_invalid_utf8(std::string_view s) {
   std::size_t i = 0;
   const std::size_t n = s.size();
@@ -294,6 +294,16 @@ class JsonReader::Impl {
   std::size_t record_size_ = 0;
   InputFormat last_format_ = InputFormat::kFlat;
 
+  // Objects worth walking when unknown fields are not kept: every dotted prefix of an interned
+  // name ("winlog", "winlog.event_data"...), plus the Winlogbeat objects that hold Sigma-named
+  // fields. Any other object is skipped unread (simdjson jumps over it). Rebuilt when the
+  // FieldTable has grown since.
+  bool wanted_object(std::string_view path, bool beat);
+  void build_prefixes();
+  std::vector<std::string> prefixes_;       // sorted
+  std::vector<std::string> beat_prefixes_;  // sorted: prefixes_ + the Winlogbeat objects
+  std::size_t prefixes_for_fields_ = 0;     // fields_.size() when built
+
   // Per-read state.
   Event* out_ = nullptr;
   int time_rank_ = kNoTimeRank;
@@ -307,6 +317,39 @@ class JsonReader::Impl {
   std::string attr_name_;            // evtx: Element_Attr
   std::vector<Value> unnamed_data_;  // evtx: unnamed Data values of the Data arrays being read
 };
+
+void JsonReader::Impl::build_prefixes() {
+  prefixes_.clear();
+  for (FieldId id = 0; id < fields_.size(); ++id) {
+    const std::string& name = fields_.name(id);
+    for (std::size_t dot = name.find('.'); dot != std::string::npos;
+         dot = name.find('.', dot + 1)) {
+      prefixes_.push_back(name.substr(0, dot));
+    }
+  }
+  beat_prefixes_ = prefixes_;
+  for (const BeatName& b : kBeatNames) {
+    for (std::size_t dot = b.ecs.find('.'); dot != std::string_view::npos;
+         dot = b.ecs.find('.', dot + 1)) {
+      beat_prefixes_.emplace_back(b.ecs.substr(0, dot));
+    }
+  }
+  beat_prefixes_.emplace_back(kBeatEventData);
+  beat_prefixes_.emplace_back(kBeatUserData);
+  beat_prefixes_.emplace_back(kBeatEventCode.substr(0, kBeatEventCode.find('.')));
+  for (auto* v : {&prefixes_, &beat_prefixes_}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+  prefixes_for_fields_ = fields_.size();
+}
+
+bool JsonReader::Impl::wanted_object(std::string_view path, bool beat) {
+  if (keep_unknown_) return true;
+  if (prefixes_for_fields_ != fields_.size()) build_prefixes();
+  const std::vector<std::string>& set = beat ? beat_prefixes_ : prefixes_;
+  return std::binary_search(set.begin(), set.end(), path, std::less<>());
+}
 
 JsonReader::Impl::Sink JsonReader::Impl::resolve(std::string_view name) {
   Sink s;
@@ -471,10 +514,12 @@ error_code JsonReader::Impl::flat_object(od::object obj, std::size_t depth) {
     if (depth > 1) path_.push_back('.');
     path_.append(key);
     if (t == od::json_type::object) {
-      SIMDJSON_TRY(enter(depth + 1));
-      od::object child;
-      SIMDJSON_TRY(v.get_object().get(child));
-      SIMDJSON_TRY(flat_object(child, depth + 1));
+      if (wanted_object(path_, /*beat=*/false)) {
+        SIMDJSON_TRY(enter(depth + 1));
+        od::object child;
+        SIMDJSON_TRY(v.get_object().get(child));
+        SIMDJSON_TRY(flat_object(child, depth + 1));
+      }
     } else if (depth == 1) {
       int rank = kNoTimeRank;
       if (key == kSystemTime) {
@@ -517,11 +562,13 @@ error_code JsonReader::Impl::beat_object(od::object obj, std::size_t depth, bool
     if (depth > 1) path_.push_back('.');
     path_.append(key);
     if (t == od::json_type::object) {
-      SIMDJSON_TRY(enter(depth + 1));
-      od::object child;
-      SIMDJSON_TRY(v.get_object().get(child));
-      const bool data = path_ == kBeatEventData || path_ == kBeatUserData;
-      SIMDJSON_TRY(beat_object(child, depth + 1, data));
+      if (wanted_object(path_, /*beat=*/true)) {
+        SIMDJSON_TRY(enter(depth + 1));
+        od::object child;
+        SIMDJSON_TRY(v.get_object().get(child));
+        const bool data = path_ == kBeatEventData || path_ == kBeatUserData;
+        SIMDJSON_TRY(beat_object(child, depth + 1, data));
+      }
     } else if (const std::string_view sigma = beat_sigma_name(path_); !sigma.empty()) {
       if (path_ == kBeatEventId) saw_event_id_ = true;
       SIMDJSON_TRY(emit(sigma, /*stable=*/true, v, t, kNoTimeRank));
@@ -790,10 +837,6 @@ Status JsonReader::Impl::read(std::string_view record, InputFormat format, Event
   if (std::all_of(record.begin(), record.end(), is_json_space)) {
     return fail(out, "empty", "empty record");
   }
-  if (!simdjson::validate_utf8(record.data(), record.size())) {
-    return fail(out, "invalid-utf8",
-                "invalid UTF-8 at byte offset " + std::to_string(first_invalid_utf8(record)));
-  }
   if (const std::size_t at = find_too_deep(record, max_depth_); at != std::string_view::npos) {
     return fail(out, "too-deep",
                 "nesting deeper than " + std::to_string(max_depth_) + " at byte offset " +
@@ -816,12 +859,18 @@ Status JsonReader::Impl::read(std::string_view record, InputFormat format, Event
   std::memset(buffer_.get() + record.size(), 0, simdjson::SIMDJSON_PADDING);
   record_size_ = record.size();
 
+  // simdjson's stage 1 validates the UTF-8 of the whole record (skipped values included) before
+  // anything is read; only then is the offset of the first bad byte worth computing.
   od::document doc;
   if (const error_code e =
           parser_
               .iterate(buffer_.get(), record.size(), buffer_capacity_ + simdjson::SIMDJSON_PADDING)
               .get(doc);
       e != simdjson::SUCCESS) {
+    if (e == simdjson::UTF8_ERROR) {
+      return fail(out, "invalid-utf8",
+                  "invalid UTF-8 at byte offset " + std::to_string(first_invalid_utf8(record)));
+    }
     return json_fail(out, e, nullptr);
   }
   od::json_type top;

@@ -31,8 +31,10 @@
 // Kind::kInt, larger integer or any other number -> Kind::kDouble (Value::text is the number as
 // written; a number too large for a double is +/-infinity), true/false -> Kind::kBool, null ->
 // Kind::kNull. Numeric strings stay strings. Only fields interned in the FieldTable are
-// materialised, and the values of other keys are not even parsed, unless keep_unknown_fields is
-// set: then every other leaf is kept through Event::add_extra under the name it would have had.
+// materialised, and the values of other keys are not even parsed (an object under which no
+// interned name lives, such as Winlogbeat's "agent" or "@metadata", is skipped without walking
+// its keys), unless keep_unknown_fields is set: then every other leaf is kept through
+// Event::add_extra under the name it would have had.
 //
 // Event time (Event::time_ms) comes from TimeCreated_SystemTime (evtx-json, flat), else flat
 // top-level "@timestamp", else flat top-level "timestamp"; from "@timestamp" for winlogbeat. It is

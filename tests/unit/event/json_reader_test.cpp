@@ -696,6 +696,11 @@ std::vector<RejectCase> reject_cases() {
        "byte offset 20"},
       {"utf8_surrogate", "{\"TargetUserName\": \"\xed\xa0\x80mleroy\"}", "invalid-utf8",
        "byte offset 20"},
+      // In an object no interned field lives under: never walked, still validated.
+      {"utf8_in_skipped_object",
+       "{\"agent\": {\"name\": \"a\xff"
+       "\"}, \"TargetUserName\": \"mleroy\"}",
+       "invalid-utf8", "byte offset 21"},
       {"utf8_truncated_at_end", "{\"TargetUserName\": \"mleroy\"}\xc3", "invalid-utf8",
        "byte offset 28"},
       {"utf8_in_key", "{\"Target\xfeUserName\": \"mleroy\"}", "invalid-utf8", "byte offset 8"},
@@ -859,6 +864,36 @@ TEST(JsonReaderReuseTest, ValuesDoNotLeakAcrossRecords) {
         EXPECT_TRUE(ev.present().empty());
         break;
     }
+  }
+}
+
+// Objects that hold no interned field are skipped unread; interning a nested name later makes the
+// reader walk into its objects again (the table may grow between reads).
+TEST(JsonReaderSkipTest, NestedObjectsFollowTheFieldTable) {
+  FieldTable table;
+  table.intern("TargetUserName");
+  JsonReader reader(table);
+  Event ev;
+  const std::string flat =
+      R"({"agent": {"name": "DC01", "id": {"x": 1}}, "host": {"os": {"name": "Windows"}},)"
+      R"( "TargetUserName": "mleroy"})";
+  const std::string beat =
+      R"({"agent": {"name": "DC01"}, "host": {"os": {"name": "Windows"}}, "winlog": {)"
+      R"("event_id": 4624, "event_data": {"TargetUserName": "mleroy"}}})";
+  ASSERT_TRUE(reader.read(flat, InputFormat::kFlat, ev).ok());
+  EXPECT_EQ(View(table, ev).str("TargetUserName"), "str:mleroy");
+  ASSERT_TRUE(reader.read(beat, InputFormat::kWinlogbeat, ev).ok());
+  EXPECT_EQ(View(table, ev).str("TargetUserName"), "str:mleroy");
+  EXPECT_EQ(View(table, ev).str("EventID"), "int:4624/4624");
+
+  table.intern("host.os.name");
+  for (const auto& [record, format] :
+       {std::pair{flat, InputFormat::kFlat}, std::pair{beat, InputFormat::kWinlogbeat}}) {
+    ASSERT_TRUE(reader.read(record, format, ev).ok());
+    const View v(table, ev);
+    EXPECT_EQ(v.str("host.os.name"), "str:Windows") << to_string(format);
+    EXPECT_EQ(v.str("TargetUserName"), "str:mleroy") << to_string(format);
+    EXPECT_EQ(ev.present().size(), format == InputFormat::kFlat ? 2u : 3u);
   }
 }
 
