@@ -159,6 +159,17 @@ void AhoCorasick::build() {
       fail_[k] = s == 0 ? 0 : next(fail_[s], label_[k], class_[label_[k]]);
     }
   }
+  grams_.clear();
+  const bool all_long = std::all_of(order.begin(), order.end(), [&](std::uint32_t id) {
+    return needle(id).size() >= kGramBytes;
+  });
+  if (n > 0 && n <= kMaxGramNeedles && all_long) {
+    grams_.assign((std::size_t{1} << 16) / 64, 0);
+    for (std::uint32_t id = 0; id < n; ++id) {
+      const std::uint32_t bit = gram_bit(needle(id).data());
+      grams_[bit >> 6] |= std::uint64_t{1} << (bit & 63);
+    }
+  }
   built_ = true;
 }
 
@@ -166,7 +177,7 @@ std::size_t AhoCorasick::memory_bytes() const {
   return bytes_.capacity() +
          4 * (offsets_.capacity() + slots_.capacity() + dense_.capacity() + fail_.capacity() +
               out_.capacity() + first_child_.capacity() + next_out_.capacity()) +
-         label_.capacity();
+         label_.capacity() + 8 * grams_.capacity();
 }
 
 }  // namespace vigie::match

@@ -227,6 +227,89 @@ TEST(AhoCorasick, ScanFoldedAgreesWithFoldThenScan) {
   }
 }
 
+std::vector<Hit> sorted_any_order(const AhoCorasick& ac, std::string_view text, bool folded) {
+  std::vector<Hit> hits;
+  auto on = [&](std::uint32_t id, std::size_t end) { hits.emplace_back(id, end); };
+  if (folded) {
+    ac.scan_folded_any_order(text, on);
+  } else {
+    ac.scan_any_order(text, on);
+  }
+  std::sort(hits.begin(), hits.end());
+  return hits;
+}
+
+// The any-order scans report the same occurrences as the ordered ones, each once, whether the
+// window filter is in use (every needle >= 4 bytes, few needles) or not.
+struct AnyOrderCase {
+  std::string name;
+  int min_len;
+  int max_len;
+  int needles;
+  bool filtered;
+};
+
+class AhoCorasickAnyOrder : public testing::TestWithParam<AnyOrderCase> {};
+
+TEST_P(AhoCorasickAnyOrder, SameOccurrencesAsTheOrderedScan) {
+  const AnyOrderCase& c = GetParam();
+  std::mt19937 rng(4242);
+  const std::string_view alphabet = "abcAB:.\\ ";
+  for (int round = 0; round < 40; ++round) {
+    AhoCorasick ac;
+    std::vector<std::string> needles;
+    for (int k = 0; k < c.needles; ++k) {
+      std::string n(static_cast<std::size_t>(c.min_len) +
+                        rng() % static_cast<unsigned>(c.max_len - c.min_len + 1),
+                    '\0');
+      for (char& ch : n) ch = alphabet[rng() % alphabet.size()];
+      utf8::fold_ascii_inplace(n.data(), n.size());
+      if (ac.add(n) == needles.size()) needles.push_back(n);
+    }
+    ac.build();
+    ASSERT_EQ(ac.uses_gram_filter(), c.filtered);
+    for (int t = 0; t < 10; ++t) {
+      std::string text(rng() % 300, '\0');
+      for (char& ch : text) ch = alphabet[rng() % alphabet.size()];
+      for (int p = 0; p < 4 && !text.empty(); ++p) {  // plant needles, overlapping ones too
+        const std::string& n = needles[rng() % needles.size()];
+        const std::size_t at = rng() % text.size();
+        text.replace(at, std::min(n.size(), text.size() - at), n);
+      }
+      for (bool folded : {false, true}) {
+        std::vector<Hit> want = scan_all(ac, text, folded);
+        std::sort(want.begin(), want.end());
+        ASSERT_EQ(sorted_any_order(ac, text, folded), want)
+            << c.name << " round " << round << " text " << t << " folded " << folded;
+      }
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, AhoCorasickAnyOrder,
+    testing::Values(AnyOrderCase{"long_needles_filtered", 4, 9, 30, true},
+                    AnyOrderCase{"exactly_four_filtered", 4, 4, 60, true},
+                    AnyOrderCase{"one_short_needle_unfiltered", 1, 6, 40, false},
+                    AnyOrderCase{"too_many_needles_unfiltered", 5, 12, 5000, false}),
+    [](const testing::TestParamInfo<AnyOrderCase>& info) { return info.param.name; });
+
+TEST(AhoCorasick, AnyOrderShortTextsAndNoNeedles) {
+  AhoCorasick empty;
+  empty.build();
+  EXPECT_FALSE(empty.uses_gram_filter());
+  EXPECT_TRUE(sorted_any_order(empty, "mimikatz", false).empty());
+  AhoCorasick ac;
+  const std::uint32_t id = ac.add("kiwi");
+  ac.build();
+  ASSERT_TRUE(ac.uses_gram_filter());
+  EXPECT_TRUE(sorted_any_order(ac, "", false).empty());
+  EXPECT_TRUE(sorted_any_order(ac, "kiw", false).empty());
+  EXPECT_EQ(sorted_any_order(ac, "kiwi", false), (std::vector<Hit>{{id, 4}}));
+  EXPECT_EQ(sorted_any_order(ac, "KIWIkiwi", true), (std::vector<Hit>{{id, 4}, {id, 8}}));
+  EXPECT_EQ(sorted_any_order(ac, "kiwiwi", false), (std::vector<Hit>{{id, 4}}));
+}
+
 // 20 000 needles of 200 random bytes: about four million states, the largest set the contract
 // promises to hold in under 64 MiB.
 TEST(AhoCorasick, TwentyThousandLongNeedlesFitInMemory) {
