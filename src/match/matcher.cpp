@@ -75,12 +75,16 @@ bool any_scalar(const event::Event& e, const event::Value& v, F&& fn) {
   return fn(v);
 }
 
-// Calls fn(text) for every string value of the event (list items included): what keywords search.
+bool has_text(const event::Value& v);
+
+// Calls fn(text) for the text of every value of the event, list items included: what keywords
+// search. Numbers count as written and booleans as "true"/"false", so that a keyword finds the
+// same events whether a shape carries EventID as 4769 (evtx, flat) or as "4769" (Winlogbeat).
 template <typename F>
-void for_each_string(const event::Event& e, F&& fn) {
+void for_each_text(const event::Event& e, F&& fn) {
   auto each = [&](const event::Value& v) {
     any_scalar(e, v, [&](const event::Value& sv) {
-      if (sv.kind == event::Kind::kString) fn(sv.text);
+      if (has_text(sv)) fn(sv.text);
       return false;
     });
   };
@@ -188,7 +192,7 @@ class Evaluator {
     s_.scan_stamp[prefilter_index] = s_.epoch;
     const Prefilter& p = impl_.prefilters[prefilter_index];
     if (p.field == kAnyField) {
-      for_each_string(e_, [&](std::string_view text) { scan_text(p, text); });
+      for_each_text(e_, [&](std::string_view text) { scan_text(p, text); });
       return;
     }
     const event::Value* v = e_.get(p.field);
@@ -216,12 +220,13 @@ class Evaluator {
       if (at_start && at_end) flags |= kHitWhole;
       s_.needle_flags[slot] |= flags;
     };
+    // Hit flags are OR-ed per needle: the order of the occurrences does not matter.
     if (p.cased) {
-      p.automaton.scan(text, record);
+      p.automaton.scan_any_order(text, record);
     } else if (utf8::has_non_ascii(text)) {
-      p.automaton.scan(folded(text, s_.fold_a), record);
+      p.automaton.scan_any_order(folded(text, s_.fold_a), record);
     } else {
-      p.automaton.scan_folded(text, record);
+      p.automaton.scan_folded_any_order(text, record);
     }
   }
 
@@ -370,7 +375,7 @@ class Evaluator {
     if (a.prefilter >= 0 && !needle_hit(a.prefilter, a.needle, kHitAny)) return false;
     if (a.glob == nullptr) return true;  // a plain literal: the needle decides
     bool found = false;
-    for_each_string(e_, [&](std::string_view text) {
+    for_each_text(e_, [&](std::string_view text) {
       found = found || a.glob->match(a.cased ? text : folded(text, s_.fold_a));
     });
     return found;
