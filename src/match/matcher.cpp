@@ -357,8 +357,13 @@ class Evaluator {
         if (!has_text(sv)) return false;
         std::string_view have = a.cased ? sv.text : folded(sv.text, s_.fold_a);
         switch (a.ref) {
-          case RefMode::kEquals:
-            return have == want;
+          case RefMode::kEquals: {
+            if (have == want) return true;
+            // Numbers compare by value, as everywhere else: 445 equals "445" and "0445".
+            const auto a = number_of(sv);
+            const auto b = number_of(ov);
+            return a && b && *a == *b;
+          }
           case RefMode::kContains:
             return have.find(want) != std::string_view::npos;
           case RefMode::kStartsWith:

@@ -258,6 +258,17 @@ const Case kCases[] = {
      R"({"CommandLine": "net user bob /add", "User": "bob"})", true},
     {"fieldref_cased", "  sel:\n    A|fieldref|cased: B\n  condition: sel\n",
      R"({"A": "x", "B": "X"})", false},
+    {"fieldref_numbers_by_value",
+     "  sel:\n    SourcePort|fieldref: DestinationPort\n  condition: sel\n",
+     R"({"SourcePort": 445, "DestinationPort": "0445"})", true},
+    {"fieldref_numbers_differ",
+     "  sel:\n    SourcePort|fieldref: DestinationPort\n  condition: sel\n",
+     R"({"SourcePort": 445, "DestinationPort": "4450"})", false},
+    {"fieldref_neq_numbers_by_value",
+     "  sel:\n    SourcePort|fieldref|neq: DestinationPort\n  condition: sel\n",
+     R"({"SourcePort": "445", "DestinationPort": 445.0})", false},
+    {"fieldref_hex_is_text", "  sel:\n    A|fieldref: B\n  condition: sel\n",
+     R"({"A": "0x17", "B": 23})", false},
     // --- expand, date parts
     // ---------------------------------------------------------------------------
     {"expand_placeholder", "  sel:\n    Computer|expand: '%dcs%'\n  condition: sel\n",
