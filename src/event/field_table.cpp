@@ -5,6 +5,18 @@
 namespace vigie::event {
 namespace {
 
+std::uint64_t load64(const char* p) {
+  std::uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+std::uint32_t load32(const char* p) {
+  std::uint32_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
 std::uint64_t mix(std::uint64_t h, std::uint64_t w) {
   h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
   return h ^ (h >> 31);
@@ -13,21 +25,20 @@ std::uint64_t mix(std::uint64_t h, std::uint64_t w) {
 }  // namespace
 
 std::uint64_t FieldTable::hash(std::string_view s) noexcept {
-  // Field names are short: whole words at a time, then one partial word, then a final avalanche.
+  // Field names are short: whole words, the last one overlapping its predecessor, and no call to
+  // a variable-length memcpy; then a final avalanche.
   const char* p = s.data();
-  std::size_t n = s.size();
+  const std::size_t n = s.size();
   std::uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-  while (n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = mix(h, w);
-    p += 8;
-    n -= 8;
-  }
-  if (n > 0) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p, n);
-    h = mix(h, w);
+  if (n >= 8) {
+    std::size_t i = 0;
+    for (; i + 8 < n; i += 8) h = mix(h, load64(p + i));
+    h = mix(h, load64(p + n - 8));
+  } else if (n >= 4) {
+    h = mix(h, load32(p) | (std::uint64_t{load32(p + n - 4)} << 32));
+  } else if (n > 0) {
+    const auto b = [&](std::size_t i) { return std::uint64_t{static_cast<unsigned char>(p[i])}; };
+    h = mix(h, b(0) | (b(n / 2) << 8) | (b(n - 1) << 16));
   }
   h *= 0x94d049bb133111ebULL;
   return h ^ (h >> 32);

@@ -253,6 +253,25 @@ TEST(JsonReaderFlatTest, KeyWithSpacesAlsoAnswersWithoutThem) {
   }
 }
 
+// The space is found wherever it is: in the first 8 bytes, past them, last, or twice.
+TEST(JsonReaderFlatTest, SpacesAnywhereInTheKey) {
+  FieldTable table;
+  for (std::string_view n : {"ThreatName", "DetectionSourceName", "ActionX", "AB"}) table.intern(n);
+  JsonReader reader(table);
+  Event ev;
+  ASSERT_TRUE(reader
+                  .read(R"({"Threat Name": 1, "Detection SourceName": 2, "ActionX ": 3,)"
+                        R"( " A B": 4, "NoSpacesHereAtAll": 5})",
+                        InputFormat::kFlat, ev)
+                  .ok());
+  const View v(table, ev);
+  EXPECT_EQ(v.str("ThreatName"), "int:1/1");
+  EXPECT_EQ(v.str("DetectionSourceName"), "int:2/2");
+  EXPECT_EQ(v.str("ActionX"), "int:3/3");
+  EXPECT_EQ(v.str("AB"), "int:4/4");
+  EXPECT_EQ(ev.present().size(), 4u);
+}
+
 TEST(JsonReaderFlatTest, OnlyInternedFieldsAreMaterialised) {
   const FieldTable table = make_table();
   JsonReader reader(table);
