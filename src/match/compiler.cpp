@@ -511,7 +511,17 @@ class Compiler {
         if (m.base64) {
           out.push_back(SigmaString::literal(base64(bytes)));
         } else {
-          for (std::string& e : base64offset(bytes)) out.push_back(SigmaString::literal(e));
+          std::vector<std::string> shifted = base64offset(bytes);
+          if (std::any_of(shifted.begin(), shifted.end(),
+                          [](const std::string& e) { return e.empty(); })) {
+            // A 1-byte value has no stable base64 character at some offset: an empty needle
+            // there would match every value.
+            error("bad-value", v.pos,
+                  "base64offset needs a value of at least 2 bytes: a shorter one has no stable "
+                  "encoding at every offset and would match everything");
+            return std::nullopt;
+          }
+          for (std::string& e : shifted) out.push_back(SigmaString::literal(e));
         }
         continue;
       }

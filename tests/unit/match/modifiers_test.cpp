@@ -351,5 +351,23 @@ INSTANTIATE_TEST_SUITE_P(Sigma, ModifierTest, ::testing::ValuesIn(kCases),
                            return info.param.name;
                          });
 
+// A 1-byte base64offset value encodes to nothing at some offset: it would match every value, so
+// the rule is refused (2 bytes, and 1 character as UTF-16, are long enough).
+TEST(ModifierErrors, Base64OffsetNeedsTwoBytes) {
+  auto one = testing::compile_yaml(testing::rule_with_detection(
+      "  sel:\n    CommandLine|base64offset|contains: 'a'\n  condition: sel\n"));
+  ASSERT_EQ(one.diags.errors(), 1u) << one.diags.render_text();
+  EXPECT_EQ(one.diags.items()[0].code, "bad-value");
+  EXPECT_EQ(one.rules->size(), 0u);
+  for (const char* ok : {"CommandLine|base64offset|contains: 'ab'",
+                         "CommandLine|utf16le|base64offset|contains: 'a'"}) {
+    auto two = testing::compile_yaml(
+        testing::rule_with_detection(std::string("  sel:\n    ") + ok + "\n  condition: sel\n"));
+    EXPECT_EQ(two.diags.errors(), 0u) << ok << two.diags.render_text();
+    EXPECT_EQ(two.rules->size(), 1u) << ok;
+    EXPECT_TRUE(testing::run(two.rules, R"({"CommandLine": "zzzz"})").empty()) << ok;
+  }
+}
+
 }  // namespace
 }  // namespace vigie
