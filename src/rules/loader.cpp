@@ -322,12 +322,17 @@ class DocumentLoader {
             "'detection' must be a map of identifiers and a 'condition'");
       return;
     }
+    // yaml-cpp's default Node is a defined null: whether the key exists is tracked apart.
     YAML::Node condition;
+    YAML::Node condition_key;
+    bool has_condition = false;
     std::set<std::string> names;
     for (auto it = detection.begin(); it != detection.end(); ++it) {
       std::string name = scalar_or_empty(it->first);
       if (name == "condition") {
         condition = it->second;
+        condition_key = it->first;
+        has_condition = true;
         continue;
       }
       if (name == "timeframe") {
@@ -343,10 +348,19 @@ class DocumentLoader {
       Selection sel;
       sel.name = name;
       sel.pos = pos_of(it->first);
-      if (load_selection(it->second, sel)) out.selections.push_back(std::move(sel));
+      if (load_selection(it->second, sel)) {
+        out.selections.push_back(std::move(sel));
+      } else {
+        broken_.insert(name);
+      }
     }
-    if (!condition) {
+    if (!has_condition) {
       error("missing-required-key", detection, "missing required key 'condition' in 'detection'");
+      return;
+    }
+    if (condition.IsNull()) {
+      error("missing-required-key", condition_key,
+            "required key 'condition' in 'detection' has no value");
       return;
     }
     if (condition.IsScalar()) {
@@ -382,7 +396,9 @@ class DocumentLoader {
     for (const Condition& c : d.conditions) {
       for (const ConditionNode& node : c.nodes) {
         if (node.kind == ConditionNode::Kind::kRef) {
-          bool found = std::any_of(d.selections.begin(), d.selections.end(),
+          // An identifier whose selection did not load has its own error: not undefined.
+          bool found = broken_.contains(node.pattern) ||
+                       std::any_of(d.selections.begin(), d.selections.end(),
                                    [&](const Selection& s) { return s.name == node.pattern; });
           if (!found) {
             diags_.error(
@@ -398,6 +414,9 @@ class DocumentLoader {
               ++matched;
               used.insert(s.name);
             }
+          }
+          for (const std::string& name : broken_) {
+            if (in_quantifier(node.pattern, name)) ++matched;
           }
           if (matched == 0) {
             diags_.error("undefined-identifier", file_, node.pos.line, node.pos.column,
@@ -532,6 +551,7 @@ class DocumentLoader {
   std::vector<std::string_view> lines_;
   std::size_t errors_before_ = 0;
   bool conditions_ok_ = true;
+  std::set<std::string> broken_;  // identifiers whose selection has an error
 };
 
 void load_text_into(std::string_view yaml, const std::string& file, LoadResult& out,
