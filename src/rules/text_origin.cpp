@@ -42,11 +42,12 @@ namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-std::size_t hex_value(char c) {
-  if (c >= '0' && c <= '9') return static_cast<std::size_t>(c - '0');
-  if (c >= 'a' && c <= 'f') return static_cast<std::size_t>(c - 'a' + 10);
-  if (c >= 'A' && c <= 'F') return static_cast<std::size_t>(c - 'A' + 10);
-  return 16;
+// The value of a hexadecimal digit, -1 for another character.
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
 // Reads the scalar's source alongside its decoded text, one decoded byte at a time. Every step
@@ -120,8 +121,9 @@ class Scanner {
     if (digits > 0) {
       std::uint32_t cp = 0;
       for (std::size_t k = 0; k < digits && c + 2 + k < s.size(); ++k) {
-        cp = cp * 16 +
-             static_cast<std::uint32_t>(std::min<std::size_t>(hex_value(s[c + 2 + k]), 15));
+        const int h = hex_value(s[c + 2 + k]);
+        if (h < 0) break;  // yaml-cpp refuses such a scalar: nothing to map precisely
+        cp = cp * 16 + static_cast<std::uint32_t>(h);
       }
       out = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
     } else if (e == 'N' || e == '_') {
