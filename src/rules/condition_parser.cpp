@@ -6,19 +6,6 @@
 
 namespace vigie::rules {
 
-SourcePos TextOrigin::at(std::size_t offset, std::string_view text) const {
-  SourcePos pos = start;
-  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n' && multiline_literal) {
-      ++pos.line;
-      pos.column = continuation_column;
-    } else {
-      ++pos.column;
-    }
-  }
-  return pos;
-}
-
 namespace {
 
 enum class Tok { kIdent, kAnd, kOr, kNot, kOf, kLParen, kRParen, kPipe, kEnd, kBad };
@@ -68,8 +55,14 @@ std::vector<Token> tokenize(std::string_view s) {
       out.push_back({kind, word, i});
       i = j;
     } else {
-      out.push_back({Tok::kBad, s.substr(i, 1), i});
-      ++i;
+      // A non-ASCII character is one token (its UTF-8 sequence), so that the message quotes it
+      // whole; the position is that of its first byte.
+      std::size_t j = i + 1;
+      if (static_cast<unsigned char>(c) >= 0xC0) {
+        while (j < s.size() && j < i + 4 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80) ++j;
+      }
+      out.push_back({Tok::kBad, s.substr(i, j - i), i});
+      i = j;
     }
   }
   out.push_back({Tok::kEnd, {}, s.size()});
@@ -91,12 +84,7 @@ class Parser {
  public:
   Parser(std::string_view text, const TextOrigin& origin, const std::string& file, Condition& out,
          Diagnostics& diags)
-      : text_(text),
-        origin_(origin),
-        file_(file),
-        out_(out),
-        diags_(diags),
-        toks_(tokenize(text)) {}
+      : origin_(origin), file_(file), out_(out), diags_(diags), toks_(tokenize(text)) {}
 
   bool run() {
     out_.nodes.clear();
@@ -117,7 +105,7 @@ class Parser {
   const Token& peek() const { return toks_[pos_]; }
   const Token& next() { return toks_[pos_++]; }
 
-  SourcePos where(const Token& t) const { return origin_.at(t.offset, text_); }
+  SourcePos where(const Token& t) const { return origin_.at(t.offset); }
 
   bool fail(const Token& t, std::string message, const char* code = "condition-syntax") {
     SourcePos p = where(t);
@@ -294,7 +282,6 @@ class Parser {
     return add(std::move(node));
   }
 
-  std::string_view text_;
   const TextOrigin& origin_;
   const std::string& file_;
   Condition& out_;
@@ -308,7 +295,7 @@ class Parser {
 bool parse_condition_text(std::string_view text, const TextOrigin& origin, const std::string& file,
                           Condition& out, Diagnostics& diags) {
   out.text = std::string(text);
-  out.pos = origin.start;
+  out.pos = origin.start();
   Parser parser(text, origin, file, out, diags);
   return parser.run();
 }

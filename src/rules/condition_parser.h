@@ -26,15 +26,9 @@ namespace vigie::rules {
 
 inline constexpr int kMaxConditionDepth = 200;
 
-// Maps an offset in a scalar's text to its position in the file.
-struct TextOrigin {
-  SourcePos start;                // position of the first character of the text
-  bool multiline_literal = false;  // block scalar: newlines in the text are real line breaks
-  int continuation_column = 0;     // column of continuation lines (block scalars)
-  SourcePos at(std::size_t offset, std::string_view text) const;
-};
-
-bool parse_condition_text(std::string_view text, const TextOrigin& origin,
-                          const std::string& file, Condition& out, Diagnostics& diags);
+// Parses `text`, the decoded condition scalar; `origin` maps its offsets to the file (token
+// positions in diagnostics and in the ConditionNodes).
+bool parse_condition_text(std::string_view text, const TextOrigin& origin, const std::string& file,
+                          Condition& out, Diagnostics& diags);
 
 }  // namespace vigie::rules

@@ -275,34 +275,18 @@ class DocumentLoader {
     }
   }
 
-  // Where the text of a scalar starts in the file, and how its offsets map to positions.
+  // Where each byte of a scalar's decoded text is in the file (quotes, escapes, folding, block
+  // indentation accounted for); a non-scalar node is one position.
   TextOrigin origin_of(const YAML::Node& n) const {
-    TextOrigin o;
-    o.start = pos_of(n);
+    if (!n.IsScalar()) return TextOrigin(pos_of(n));
     YAML::Mark m = n.Mark();
-    if (m.line < 0 || static_cast<std::size_t>(m.line) >= lines_.size()) return o;
-    std::string_view l = lines_[m.line];
-    char c = static_cast<std::size_t>(m.column) < l.size() ? l[m.column] : '\0';
-    if (c == '\'' || c == '"') {
-      o.start.column += 1;
-    } else if (c == '|' || c == '>') {
-      // Block scalar: the text starts on the next non-empty line, at its indentation.
-      for (std::size_t i = m.line + 1; i < lines_.size(); ++i) {
-        std::string_view nl = lines_[i];
-        std::size_t ind = nl.find_first_not_of(' ');
-        if (ind == std::string_view::npos) continue;
-        o.start = {doc_.first_line + static_cast<int>(i), static_cast<int>(ind) + 1};
-        o.multiline_literal = (c == '|');
-        o.continuation_column = static_cast<int>(ind) + 1;
-        break;
-      }
-    }
-    return o;
+    return scalar_origin(lines_, m.line, m.column, doc_.first_line, n.Scalar());
   }
 
   RuleValue value_of(const YAML::Node& n) const {
     RuleValue v;
-    v.pos = origin_of(n).start;
+    v.origin = origin_of(n);
+    v.pos = v.origin.start();
     if (n.IsNull() && n.Tag() != "!") {
       v.type = RuleValue::Type::kNull;
       return v;
@@ -338,12 +322,17 @@ class DocumentLoader {
             "'detection' must be a map of identifiers and a 'condition'");
       return;
     }
+    // yaml-cpp's default Node is a defined null: whether the key exists is tracked apart.
     YAML::Node condition;
+    YAML::Node condition_key;
+    bool has_condition = false;
     std::set<std::string> names;
     for (auto it = detection.begin(); it != detection.end(); ++it) {
       std::string name = scalar_or_empty(it->first);
       if (name == "condition") {
         condition = it->second;
+        condition_key = it->first;
+        has_condition = true;
         continue;
       }
       if (name == "timeframe") {
@@ -359,10 +348,19 @@ class DocumentLoader {
       Selection sel;
       sel.name = name;
       sel.pos = pos_of(it->first);
-      if (load_selection(it->second, sel)) out.selections.push_back(std::move(sel));
+      if (load_selection(it->second, sel)) {
+        out.selections.push_back(std::move(sel));
+      } else {
+        broken_.insert(name);
+      }
     }
-    if (!condition) {
+    if (!has_condition) {
       error("missing-required-key", detection, "missing required key 'condition' in 'detection'");
+      return;
+    }
+    if (condition.IsNull()) {
+      error("missing-required-key", condition_key,
+            "required key 'condition' in 'detection' has no value");
       return;
     }
     if (condition.IsScalar()) {
@@ -398,7 +396,9 @@ class DocumentLoader {
     for (const Condition& c : d.conditions) {
       for (const ConditionNode& node : c.nodes) {
         if (node.kind == ConditionNode::Kind::kRef) {
-          bool found = std::any_of(d.selections.begin(), d.selections.end(),
+          // An identifier whose selection did not load has its own error: not undefined.
+          bool found = broken_.contains(node.pattern) ||
+                       std::any_of(d.selections.begin(), d.selections.end(),
                                    [&](const Selection& s) { return s.name == node.pattern; });
           if (!found) {
             diags_.error(
@@ -414,6 +414,9 @@ class DocumentLoader {
               ++matched;
               used.insert(s.name);
             }
+          }
+          for (const std::string& name : broken_) {
+            if (in_quantifier(node.pattern, name)) ++matched;
           }
           if (matched == 0) {
             diags_.error("undefined-identifier", file_, node.pos.line, node.pos.column,
@@ -441,12 +444,12 @@ class DocumentLoader {
     TextOrigin origin = origin_of(key);
     std::size_t bar = k.find('|');
     item.field = k.substr(0, bar);
-    item.pos = origin.start;
+    item.pos = origin.start();
     while (bar != std::string::npos) {
       std::size_t next = k.find('|', bar + 1);
       item.modifiers.push_back(
           k.substr(bar + 1, next == std::string::npos ? std::string::npos : next - bar - 1));
-      item.modifier_pos.push_back(origin.at(bar + 1, k));
+      item.modifier_pos.push_back(origin.at(bar + 1));
       bar = next;
     }
   }
@@ -548,10 +551,14 @@ class DocumentLoader {
   std::vector<std::string_view> lines_;
   std::size_t errors_before_ = 0;
   bool conditions_ok_ = true;
+  std::set<std::string> broken_;  // identifiers whose selection has an error
 };
 
 void load_text_into(std::string_view yaml, const std::string& file, LoadResult& out,
                     Diagnostics& diags) {
+  // A UTF-8 byte order mark is not part of line 1: yaml-cpp skips it and its marks do not count
+  // it, and neither must the lines the positions are computed from.
+  if (yaml.substr(0, 3) == "\xEF\xBB\xBF") yaml.remove_prefix(3);
   for (const DocumentText& doc : split_documents(yaml)) {
     YAML::Node root;
     try {
@@ -670,9 +677,7 @@ LoadResult load_rule_paths(const std::vector<std::string>& paths, Diagnostics& d
 
 bool parse_condition(std::string_view text, SourcePos base, const std::string& file, Condition& out,
                      Diagnostics& diags) {
-  TextOrigin origin;
-  origin.start = base;
-  return parse_condition_text(text, origin, file, out, diags);
+  return parse_condition_text(text, TextOrigin(base), file, out, diags);
 }
 
 bool load_placeholders_file(const std::string& path, Placeholders& into, Diagnostics& diags) {

@@ -1,7 +1,7 @@
 // The Sigma rule model: what a rule file says, as parsed, with source positions.
 //
-// The loader (loader.h) fills these from YAML; the matcher (match/rule_set.h) compiles them. Nothing
-// here is evaluated: values keep their written form and type so that the compiler can apply
+// The loader (loader.h) fills these from YAML; the matcher (match/rule_set.h) compiles them.
+// Nothing here is evaluated: values keep their written form and type so that the compiler can apply
 // modifiers and report problems at their exact position.
 #pragma once
 
@@ -10,12 +10,9 @@
 #include <string>
 #include <vector>
 
-namespace vigie::rules {
+#include "rules/text_origin.h"
 
-struct SourcePos {
-  int line = 0;    // 1-based; 0 = unknown
-  int column = 0;  // 1-based; 0 = unknown
-};
+namespace vigie::rules {
 
 // One value of a detection item, as written in YAML.
 struct RuleValue {
@@ -23,7 +20,8 @@ struct RuleValue {
   Type type = Type::kString;
   std::string text;  // the scalar as written (without quotes)
   bool quoted = false;
-  SourcePos pos;
+  SourcePos pos;      // first byte of the value (after an opening quote; first block line)
+  TextOrigin origin;  // file position of each byte of `text`: origin.at(offset)
 };
 
 // `field|mod1|mod2: value` or `field: [values]`, or a keyword list (field empty).

@@ -103,6 +103,38 @@ TEST(Loader, DuplicateIdsAcrossDocuments) {
   EXPECT_EQ(r.rules.size(), 2u);
 }
 
+TEST(Loader, BrokenSelectionGivesOneErrorNotFollowOnOnes) {
+  // filter_b has its own error; the condition still names it, directly and through patterns, and
+  // `2 of filter_*` still counts it: no undefined-identifier, no quantifier-exceeds.
+  std::string yaml =
+      "title: t\nid: 22222222-3333-4444-5555-666666666666\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {A: 1}\n  filter_a: {B: 1}\n  filter_b: {}\n"
+      "  condition: sel and not filter_b and not 2 of filter_* and not typo\n";
+  Diagnostics d;
+  LoadResult r = load_rule_text(yaml, "b.yml", d);
+  EXPECT_TRUE(r.rules.empty());
+  ASSERT_EQ(d.items().size(), 2u) << d.render_text();
+  EXPECT_EQ(d.items()[0].code, "bad-selection");
+  EXPECT_EQ(d.items()[1].code, "undefined-identifier");  // a real typo is still reported
+  EXPECT_NE(d.items()[1].message.find("'typo'"), std::string::npos);
+}
+
+TEST(Loader, AbsentAndNullConditionAreMissing) {
+  const std::string head =
+      "title: t\nid: 22222222-3333-4444-5555-666666666666\nlogsource: {product: windows}\n"
+      "detection:\n  sel: {A: 1}\n";
+  for (const std::string& tail :
+       {std::string(), std::string("  condition:\n"), std::string("  condition: ~\n")}) {
+    Diagnostics d;
+    LoadResult r = load_rule_text(head + tail, "c.yml", d);
+    EXPECT_TRUE(r.rules.empty());
+    ASSERT_EQ(d.errors(), 1u) << d.render_text();
+    EXPECT_EQ(d.items()[0].code, "missing-required-key") << d.render_text();
+    EXPECT_EQ(d.items()[0].line, tail.empty() ? 5 : 6) << d.render_text();
+    EXPECT_EQ(d.items()[0].column, 3) << d.render_text();
+  }
+}
+
 TEST(Condition, DeepNestingIsRejectedNotACrash) {
   std::string deep(100000, '(');
   deep += "a";
