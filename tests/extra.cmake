@@ -1,6 +1,8 @@
 # ctest tests that are not GoogleTest binaries (included at the end of tests/CMakeLists.txt).
 #
 #   demo_smoke          `vigie demo` (the README quick start's main job) exits 0    label smoke
+#   cli_golden          `vigie rules check` prints every golden diagnostic exactly  label cli
+#                       and exits 1 exactly when there are errors (tests/cli/)
 #   script_syntax_*     `bash -n` on every shell script of scripts/ and .ci/run      label lint
 #   script_shellcheck   shellcheck on the same scripts, only if shellcheck exists    label lint
 #   fuzz_smoke          scripts/fuzz_smoke.sh --no-build on this build dir; only in  label fuzz
@@ -10,9 +12,14 @@
 if(TARGET vigie)
   add_test(NAME demo_smoke COMMAND $<TARGET_FILE:vigie> demo WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(demo_smoke PROPERTIES LABELS "smoke" TIMEOUT 300)
+  add_test(NAME cli_golden
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/golden_test.sh $<TARGET_FILE:vigie>
+      ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_golden PROPERTIES LABELS "cli" TIMEOUT 120)
 endif()
 
-file(GLOB VIGIE_SHELL_SCRIPTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scripts/*.sh)
+file(GLOB VIGIE_SHELL_SCRIPTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scripts/*.sh
+  ${CMAKE_CURRENT_SOURCE_DIR}/cli/*.sh)
 if(EXISTS ${PROJECT_SOURCE_DIR}/.ci/run)
   list(APPEND VIGIE_SHELL_SCRIPTS ${PROJECT_SOURCE_DIR}/.ci/run)
 endif()

@@ -446,9 +446,9 @@ class Compiler {
                                           const Modifiers& m) {
     std::size_t where = 0;
     if (auto construct = unsupported_regex_construct(v.text, where)) {
-      SourcePos p = v.pos;
-      p.column += static_cast<int>(where);
-      error("unsupported-regex", p,
+      // The offset is in the decoded text: the origin map finds its byte in the file, whatever
+      // the scalar style (escapes, block scalars).
+      error("unsupported-regex", v.origin.at(where),
             "regular expression uses a " + *construct + " at offset " + std::to_string(where) +
                 ", which RE2 (linear time, no backtracking) cannot run");
       return std::nullopt;
@@ -682,7 +682,8 @@ class Compiler {
     event::FieldId field = item.field.empty() ? kAnyField : field_id(item.field);
     if (m->exists) {
       if (item.values.size() != 1 || item.values[0].type != RuleValue::Type::kBool) {
-        error("bad-value", item.pos, "'exists' takes true or false");
+        error("bad-value", item.values.size() == 1 ? item.values[0].pos : item.pos,
+              "'exists' takes true or false");
         return make_const(false);
       }
       Atom a;
