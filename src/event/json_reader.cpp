@@ -293,22 +293,6 @@ class JsonReader::Impl {
                           bool in_data_array);
   error_code evtx_data_array(od::array arr, std::size_t depth);
 
-  // The key of `field`. Keys almost never hold escapes: such a key is a view of the record itself
-  // (no copy into simdjson's string buffer); one with a backslash is unescaped as usual. Either
-  // way the view lives until the next read().
-  error_code key_of(od::field& field, std::string_view& key) const {
-    const char* start = field.key().raw();
-    const char* end = buffer_.get() + record_size_;
-    const auto* quote =
-        static_cast<const char*>(std::memchr(start, '"', static_cast<std::size_t>(end - start)));
-    if (quote != nullptr &&
-        std::memchr(start, '\\', static_cast<std::size_t>(quote - start)) == nullptr) {
-      key = std::string_view(start, static_cast<std::size_t>(quote - start));
-      return simdjson::SUCCESS;
-    }
-    return field.unescaped_key().get(key);
-  }
-
   error_code enter(std::size_t child_depth) const {
     return child_depth > max_depth_ ? simdjson::DEPTH_ERROR : simdjson::SUCCESS;
   }
@@ -520,7 +504,7 @@ error_code JsonReader::Impl::detect(od::document& doc, InputFormat& shape) {
     od::field field;
     SIMDJSON_TRY(std::move(field_result).get(field));
     std::string_view key;
-    SIMDJSON_TRY(key_of(field, key));
+    SIMDJSON_TRY(field.unescaped_key().get(key));
     if (key != "Event" && key != "winlog") continue;
     od::json_type t;
     SIMDJSON_TRY(field.value().type().get(t));
@@ -542,7 +526,7 @@ error_code JsonReader::Impl::flat_object(od::object obj, std::size_t depth) {
     od::field field;
     SIMDJSON_TRY(std::move(field_result).get(field));
     std::string_view key;
-    SIMDJSON_TRY(key_of(field, key));
+    SIMDJSON_TRY(field.unescaped_key().get(key));
     od::value& v = field.value();
     od::json_type t;
     SIMDJSON_TRY(v.type().get(t));
@@ -579,7 +563,7 @@ error_code JsonReader::Impl::beat_object(od::object obj, std::size_t depth, bool
     od::field field;
     SIMDJSON_TRY(std::move(field_result).get(field));
     std::string_view key;
-    SIMDJSON_TRY(key_of(field, key));
+    SIMDJSON_TRY(field.unescaped_key().get(key));
     od::value& v = field.value();
     od::json_type t;
     SIMDJSON_TRY(v.type().get(t));
@@ -627,7 +611,7 @@ error_code JsonReader::Impl::evtx_root(od::object obj) {
     od::field field;
     SIMDJSON_TRY(std::move(field_result).get(field));
     std::string_view key;
-    SIMDJSON_TRY(key_of(field, key));
+    SIMDJSON_TRY(field.unescaped_key().get(key));
     if (key != "Event") continue;
     od::json_type t;
     SIMDJSON_TRY(field.value().type().get(t));
@@ -645,7 +629,7 @@ error_code JsonReader::Impl::evtx_event(od::object obj, std::size_t depth) {
     od::field field;
     SIMDJSON_TRY(std::move(field_result).get(field));
     std::string_view key;
-    SIMDJSON_TRY(key_of(field, key));
+    SIMDJSON_TRY(field.unescaped_key().get(key));
     const bool system = key == "System";
     if (!system && key != "EventData" && key != "UserData") continue;
     od::json_type t;
@@ -668,7 +652,7 @@ error_code JsonReader::Impl::evtx_system(od::object obj, std::size_t depth) {
     od::field field;
     SIMDJSON_TRY(std::move(field_result).get(field));
     std::string_view key;
-    SIMDJSON_TRY(key_of(field, key));
+    SIMDJSON_TRY(field.unescaped_key().get(key));
     od::value& v = field.value();
     od::json_type t;
     SIMDJSON_TRY(v.type().get(t));
@@ -689,7 +673,7 @@ error_code JsonReader::Impl::evtx_system(od::object obj, std::size_t depth) {
       od::field member;
       SIMDJSON_TRY(std::move(member_result).get(member));
       std::string_view name;
-      SIMDJSON_TRY(key_of(member, name));
+      SIMDJSON_TRY(member.unescaped_key().get(name));
       od::value& mv = member.value();
       od::json_type mt;
       SIMDJSON_TRY(mv.type().get(mt));
@@ -711,7 +695,7 @@ error_code JsonReader::Impl::evtx_attributes(std::string_view element, od::objec
     od::field field;
     SIMDJSON_TRY(std::move(field_result).get(field));
     std::string_view attribute;
-    SIMDJSON_TRY(key_of(field, attribute));
+    SIMDJSON_TRY(field.unescaped_key().get(attribute));
     od::value& v = field.value();
     od::json_type t;
     SIMDJSON_TRY(v.type().get(t));
@@ -738,7 +722,7 @@ error_code JsonReader::Impl::evtx_element(std::string_view self, od::object obj,
     od::field field;
     SIMDJSON_TRY(std::move(field_result).get(field));
     std::string_view key;
-    SIMDJSON_TRY(key_of(field, key));
+    SIMDJSON_TRY(field.unescaped_key().get(key));
     od::value& v = field.value();
     od::json_type t;
     SIMDJSON_TRY(v.type().get(t));
@@ -751,7 +735,7 @@ error_code JsonReader::Impl::evtx_element(std::string_view self, od::object obj,
         od::field attribute;
         SIMDJSON_TRY(std::move(attribute_result).get(attribute));
         std::string_view attribute_name;
-        SIMDJSON_TRY(key_of(attribute, attribute_name));
+        SIMDJSON_TRY(attribute.unescaped_key().get(attribute_name));
         if (attribute_name != "Name") continue;
         od::json_type at;
         SIMDJSON_TRY(attribute.value().type().get(at));

@@ -272,28 +272,6 @@ TEST(JsonReaderFlatTest, SpacesAnywhereInTheKey) {
   EXPECT_EQ(ev.present().size(), 4u);
 }
 
-// Keys with escapes are unescaped before lookup, in every shape; bad escapes are rejected.
-TEST(JsonReaderFlatTest, EscapedKeys) {
-  FieldTable table;
-  for (std::string_view n : {"TargetUserName", "a\"b", "c\\d"}) table.intern(n);
-  JsonReader reader(table);
-  Event ev;
-  ASSERT_TRUE(reader
-                  .read(R"({"Target\u0055serName": "x", "a\"b": 1, "c\\d": 2, "plain": 3})",
-                        InputFormat::kFlat, ev)
-                  .ok());
-  const View v(table, ev);
-  EXPECT_EQ(v.str("TargetUserName"), "str:x");
-  EXPECT_EQ(v.str("a\"b"), "int:1/1");
-  EXPECT_EQ(v.str("c\\d"), "int:2/2");
-  ASSERT_TRUE(reader
-                  .read(R"({"winlog": {"event_data": {"Target\u0055serName": "y"}}})",
-                        InputFormat::kWinlogbeat, ev)
-                  .ok());
-  EXPECT_EQ(View(table, ev).str("TargetUserName"), "str:y");
-  EXPECT_EQ(reader.read(R"({"bad\qkey": 1})", InputFormat::kFlat, ev).code(), "invalid-json");
-}
-
 TEST(JsonReaderFlatTest, OnlyInternedFieldsAreMaterialised) {
   const FieldTable table = make_table();
   JsonReader reader(table);
