@@ -102,6 +102,9 @@ struct Prefilter {
   std::vector<std::uint32_t> needle_len;                      // by needle id
   std::uint32_t needle_base = 0;  // offset of this prefilter's needles in the scratch arrays
   std::uint32_t needle_count = 0;
+  // Every needle is ASCII. Folding never turns a non-ASCII character into ASCII or back (see
+  // utf8::fold), so such a prefilter can scan any text with scan_folded's ASCII lowering alone.
+  bool ascii_needles = true;
 };
 
 struct CompiledRule {

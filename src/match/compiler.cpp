@@ -86,6 +86,8 @@ class Compiler {
       p.automaton.build();
       p.needle_base = base;
       p.needle_count = static_cast<std::uint32_t>(p.needle_ids.size());
+      p.ascii_needles = std::none_of(p.needle_ids.begin(), p.needle_ids.end(),
+                                     [](const auto& n) { return utf8::has_non_ascii(n.first); });
       base += p.needle_count;
       p.needle_ids.clear();
     }

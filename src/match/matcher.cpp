@@ -223,7 +223,7 @@ class Evaluator {
     // Hit flags are OR-ed per needle: the order of the occurrences does not matter.
     if (p.cased) {
       p.automaton.scan_any_order(text, record);
-    } else if (utf8::has_non_ascii(text)) {
+    } else if (!p.ascii_needles && utf8::has_non_ascii(text)) {
       p.automaton.scan_any_order(folded(text, s_.fold_a), record);
     } else {
       p.automaton.scan_folded_any_order(text, record);

@@ -122,6 +122,11 @@ const ShapeCase kShapes[] = {
      R"({"CommandLine": ""})", true, false},
     {"cased_literal", "  sel:\n    CommandLine|contains|cased: Evil\n  condition: sel\n",
      R"({"CommandLine": "evil"})", false, true},
+    {"ascii_needle_in_non_ascii_text",
+     "  sel:\n    CommandLine|contains: 'mimikatz'\n  condition: sel\n",
+     R"({"CommandLine": "D:\\Équipe\\MIMIKATZ.exe «privilege::debug»"})", true, true},
+    {"ascii_needle_across_non_ascii", "  sel:\n    CommandLine|contains: 'ab'\n  condition: sel\n",
+     R"({"CommandLine": "aÉb"})", false, true},
     {"non_ascii_value", "  sel:\n    TargetUserName|contains: 'élodie'\n  condition: sel\n",
      R"({"TargetUserName": "ÉLODIE.MARTIN"})", true, true},
 };
