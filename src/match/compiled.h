@@ -105,6 +105,7 @@ struct Prefilter {
   // Every needle is ASCII. Folding never turns a non-ASCII character into ASCII or back (see
   // utf8::fold), so such a prefilter can scan any text with scan_folded's ASCII lowering alone.
   bool ascii_needles = true;
+  bool nul_free_needles = true;  // no needle holds a NUL byte
 };
 
 struct CompiledRule {

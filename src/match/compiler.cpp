@@ -88,6 +88,9 @@ class Compiler {
       p.needle_count = static_cast<std::uint32_t>(p.needle_ids.size());
       p.ascii_needles = std::none_of(p.needle_ids.begin(), p.needle_ids.end(),
                                      [](const auto& n) { return utf8::has_non_ascii(n.first); });
+      p.nul_free_needles =
+          std::none_of(p.needle_ids.begin(), p.needle_ids.end(),
+                       [](const auto& n) { return n.first.find('\0') != std::string::npos; });
       base += p.needle_count;
       p.needle_ids.clear();
     }

@@ -54,6 +54,7 @@ class MatcherScratch {
   std::vector<std::uint32_t> fold_stamp;  // fields whose folded value is in fold_text
   std::vector<std::string> fold_text;
   std::vector<std::uint32_t> hits;  // needle slots hit this event, in order of first hit
+  std::string keyword_text;         // every value of the event, NUL-separated (keyword scan)
   std::vector<std::uint32_t> matched;
   std::vector<std::uint32_t> entries;
   std::string fold_a;
@@ -192,7 +193,7 @@ class Evaluator {
     s_.scan_stamp[prefilter_index] = s_.epoch;
     const Prefilter& p = impl_.prefilters[prefilter_index];
     if (p.field == kAnyField) {
-      for_each_text(e_, [&](std::string_view text) { scan_text(p, text); });
+      scan_keywords(p);
       return;
     }
     const event::Value* v = e_.get(p.field);
@@ -201,6 +202,42 @@ class Evaluator {
       if (has_text(sv)) scan_text(p, sv.text);
       return false;
     });
+  }
+
+  // Keyword atoms only ask whether a needle occurs in some value (kHitAny). Every value goes into
+  // one buffer, each followed by a NUL that no needle holds (an occurrence cannot straddle two
+  // values), and the buffer is scanned once: one call instead of one per value.
+  void scan_keywords(const Prefilter& p) {
+    if (!p.nul_free_needles) {
+      for_each_text(e_, [&](std::string_view text) { scan_text(p, text); });
+      return;
+    }
+    std::string& all = s_.keyword_text;
+    all.clear();
+    const bool fold_all = !p.cased && !p.ascii_needles;
+    for_each_text(e_, [&](std::string_view text) {
+      if (fold_all) {
+        utf8::fold(text, s_.fold_a);
+        all.append(s_.fold_a);
+      } else {
+        all.append(text);
+      }
+      all.push_back('\0');
+    });
+    auto record = [&](std::uint32_t needle, std::size_t) {
+      const std::uint32_t slot = p.needle_base + needle;
+      if (s_.needle_stamp[slot] != s_.epoch) {
+        s_.needle_stamp[slot] = s_.epoch;
+        s_.needle_flags[slot] = 0;
+        s_.hits.push_back(slot);
+      }
+      s_.needle_flags[slot] |= kHitAny;
+    };
+    if (p.cased || fold_all) {
+      p.automaton.scan_any_order(all, record);
+    } else {
+      p.automaton.scan_folded_any_order(all, record);
+    }
   }
 
   void scan_text(const Prefilter& p, std::string_view text) {
