@@ -135,20 +135,8 @@ class AhoCorasick {
   // Transition from `s` on byte `b` (of class `c` != 0).
   std::uint32_t next(std::uint32_t s, unsigned char b, std::uint32_t c) const {
     while (s >= num_dense_) {
-      std::uint32_t lo = first_child_[s];
-      std::uint32_t hi = first_child_[s + 1];
-      // Children are sorted by byte: binary search narrows wide fan-outs, then a short scan.
-      while (hi - lo > 8) {
-        const std::uint32_t mid = lo + (hi - lo) / 2;
-        if (label_[mid] <= b) {
-          lo = mid;
-        } else {
-          hi = mid;
-        }
-      }
-      for (std::uint32_t k = lo; k < hi; ++k) {
-        if (label_[k] == b) return k;
-      }
+      const std::uint32_t k = child(s, b);
+      if (k != kUnset) return k;
       s = fail_[s];
     }
     return dense_[static_cast<std::size_t>(s) * num_classes_ + c];
@@ -232,7 +220,8 @@ class AhoCorasick {
     }
   }
 
-  // The trie child of `s` labelled `b`, or kUnset.
+  // The trie child of `s` labelled `b`, or kUnset. Children are sorted by byte: binary search
+  // narrows wide fan-outs, then a short scan.
   std::uint32_t child(std::uint32_t s, unsigned char b) const {
     std::uint32_t lo = first_child_[s];
     std::uint32_t hi = first_child_[s + 1];

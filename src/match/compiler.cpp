@@ -153,25 +153,16 @@ class Compiler {
     return id;
   }
 
+  // The prefilter of `field` (kAnyField: the keyword prefilter), made on first use.
   int prefilter_for(event::FieldId field, bool cased) {
-    if (impl_.field_prefilters.size() <= field) {
+    if (field != kAnyField && impl_.field_prefilters.size() <= field) {
       impl_.field_prefilters.resize(field + 1, {-1, -1});
     }
-    int& slot = impl_.field_prefilters[field][cased ? 1 : 0];
+    int& slot = field == kAnyField ? impl_.keyword_prefilters[cased ? 1 : 0]
+                                   : impl_.field_prefilters[field][cased ? 1 : 0];
     if (slot < 0) {
       impl_.prefilters.emplace_back();
       impl_.prefilters.back().field = field;
-      impl_.prefilters.back().cased = cased;
-      slot = static_cast<int>(impl_.prefilters.size() - 1);
-    }
-    return slot;
-  }
-
-  int keyword_prefilter(bool cased) {
-    int& slot = impl_.keyword_prefilters[cased ? 1 : 0];
-    if (slot < 0) {
-      impl_.prefilters.emplace_back();
-      impl_.prefilters.back().field = kAnyField;
       impl_.prefilters.back().cased = cased;
       slot = static_cast<int>(impl_.prefilters.size() - 1);
     }
@@ -217,7 +208,7 @@ class Compiler {
           contains.parts.size() == 3 && contains.parts[1].kind == SigmaString::PartKind::kLiteral;
       std::string_view longest = contains.longest_literal();
       if (!longest.empty()) {
-        a.prefilter = keyword_prefilter(cased);
+        a.prefilter = prefilter_for(kAnyField, cased);
         a.needle = add_needle(a.prefilter, cased ? std::string(longest) : fold(longest));
       }
       if (!plain) a.glob = std::make_unique<Glob>(Glob::compile(contains, !cased));
