@@ -76,7 +76,10 @@ class [[nodiscard]] Result {
 // `VIGIE_ASSIGN_OR_RETURN(auto x, f())`: binds the value of a Result or returns its Status.
 #define VIGIE_ASSIGN_OR_RETURN(lhs, expr) \
   VIGIE_ASSIGN_OR_RETURN_IMPL(VIGIE_CONCAT(vigie_result_, __LINE__), lhs, expr)
+// `tmp` is an identifier and `lhs` may be a declaration: neither can take parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define VIGIE_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                \
   if (!tmp.ok()) return tmp.status();               \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

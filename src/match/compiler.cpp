@@ -573,10 +573,11 @@ class Compiler {
       a.part = *m.date;
       a.op = m.cmp.value_or(CmpOp::kEq);
       a.number = *num;
-      return atom_node(intern_atom("d|" + std::to_string(field) + "|" +
-                                       std::to_string(static_cast<int>(a.part)) + "|" +
-                                       std::to_string(static_cast<int>(a.op)) + "|" + v.text,
-                                   std::move(a)));
+      // The key first: the order of evaluation of the arguments is unspecified.
+      std::string key = "d|" + std::to_string(field) + "|" +
+                        std::to_string(static_cast<int>(a.part)) + "|" +
+                        std::to_string(static_cast<int>(a.op)) + "|" + v.text;
+      return atom_node(intern_atom(key, std::move(a)));
     }
     if (m.cmp) {
       auto num = parse_decimal(v.text);
@@ -590,9 +591,9 @@ class Compiler {
       a.field = field;
       a.op = *m.cmp;
       a.number = *num;
-      return atom_node(intern_atom("n|" + std::to_string(field) + "|" +
-                                       std::to_string(static_cast<int>(a.op)) + "|" + v.text,
-                                   std::move(a)));
+      std::string key = "n|" + std::to_string(field) + "|" +
+                        std::to_string(static_cast<int>(a.op)) + "|" + v.text;
+      return atom_node(intern_atom(key, std::move(a)));
     }
     if (m.fieldref) {
       if (v.type == T::kNull || v.text.empty()) {
@@ -704,6 +705,7 @@ class Compiler {
     std::vector<std::uint32_t> groups;
     for (const auto& group : sel.groups) {
       std::vector<std::uint32_t> items;
+      items.reserve(group.size());
       for (const FieldItem& item : group) items.push_back(compile_item(item));
       groups.push_back(make(Node::Kind::kAnd, items));
     }
