@@ -38,7 +38,7 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : value_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : value_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(value_).ok() && "Result built from an ok Status");
   }
@@ -67,9 +67,9 @@ class [[nodiscard]] Result {
 #define VIGIE_CONCAT(a, b) VIGIE_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function if `expr` (a Status) is not ok.
-#define VIGIE_RETURN_IF_ERROR(expr)          \
-  do {                                       \
-    ::vigie::Status vigie_status_ = (expr);  \
+#define VIGIE_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::vigie::Status vigie_status_ = (expr);        \
     if (!vigie_status_.ok()) return vigie_status_; \
   } while (0)
 

@@ -102,19 +102,11 @@ class AhoCorasick {
 
   template <class F>
   void scan_any_order(std::string_view text, F&& on_match) const {
-    if (grams_.empty()) {
-      scan_impl<false>(text, on_match);
-    } else {
-      gram_scan_impl<false>(text, on_match);
-    }
+    any_order_impl<false>(text, on_match);
   }
   template <class F>
   void scan_folded_any_order(std::string_view text, F&& on_match) const {
-    if (grams_.empty()) {
-      scan_impl<true>(text, on_match);
-    } else {
-      gram_scan_impl<true>(text, on_match);
-    }
+    any_order_impl<true>(text, on_match);
   }
 
   static constexpr std::size_t kGramBytes = 4;
@@ -174,6 +166,15 @@ class AhoCorasick {
     return gram_hash(window);
   }
   bool gram_set(std::uint32_t bit) const { return ((grams_[bit >> 6] >> (bit & 63)) & 1) != 0; }
+
+  template <bool kFold, class F>
+  void any_order_impl(std::string_view text, F& on_match) const {
+    if (grams_.empty()) {
+      scan_impl<kFold>(text, on_match);
+    } else {
+      gram_scan_impl<kFold>(text, on_match);
+    }
+  }
 
   template <bool kFold, class F>
   void gram_scan_impl(std::string_view text, F& on_match) const {
