@@ -149,15 +149,10 @@ TEST(LiteralTriggers, RulesSharingANeedleBothMatchOnce) {
             (std::vector<std::uint32_t>{0, 1}));
 }
 
-std::filesystem::path shared_dir() {
-  if (const char* env = std::getenv("VIGIE_SHARED_DIR"); env != nullptr && *env != '\0') return env;
-  return VIGIE_SHARED_DIR;
-}
-
 // Every SigmaHQ Windows rule over generated Winlogbeat events (a tenth of them attack traces):
 // the fast path and the reference give the same matches, event by event.
 TEST(LiteralTriggers, SigmaHqWindowsRulesMatchAsTheReference) {
-  const std::filesystem::path windows = shared_dir() / "sigmahq" / "rules" / "windows";
+  const std::filesystem::path windows = testing::shared_dir() / "sigmahq" / "rules" / "windows";
   if (!std::filesystem::is_directory(windows)) GTEST_SKIP() << "no corpus at " << windows;
   rules::Diagnostics diags;
   rules::LoadResult loaded = rules::load_rule_paths({windows.string()}, diags);

@@ -1,12 +1,10 @@
 // Counts heap allocations made by JsonReader::read() + Matcher::match() once warmed up (STYLE.md:
-// no per-event heap allocation on the hot path; measure it). Replacing the global operator new only
-// counts: it forwards to malloc, so the other tests of this binary are unaffected.
+// no per-event heap allocation on the hot path; measure it), with the counting operator new of
+// tests/unit/support/allocation_counter.h.
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <cstdlib>
 #include <filesystem>
-#include <new>
 #include <string>
 #include <vector>
 
@@ -14,46 +12,17 @@
 #include "event_generator.h"
 #include "match/rule_set.h"
 #include "rules/loader.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define VIGIE_COUNT_ALLOCATIONS 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define VIGIE_COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef VIGIE_COUNT_ALLOCATIONS
-#define VIGIE_COUNT_ALLOCATIONS 1
-#endif
-
-namespace {
-std::atomic<long> g_allocations{0};
-}  // namespace
-
-// Under AddressSanitizer the allocator stays ASan's own, and the test below is skipped.
-#if VIGIE_COUNT_ALLOCATIONS
-void* operator new(std::size_t n) {
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
+#include "test_support.h"
+#include "tests/unit/support/allocation_counter.h"
 
 namespace vigie::match {
 namespace {
 
-std::filesystem::path shared_dir() {
-  if (const char* env = std::getenv("VIGIE_SHARED_DIR"); env != nullptr && *env != '\0') return env;
-  return VIGIE_SHARED_DIR;
-}
-
 // Every SigmaHQ Windows rule (keywords, globs, regexes, triggers, folded non-ASCII values) over
 // generated events: the second pass over the same events allocates nothing.
 TEST(MatcherAllocationTest, NoHeapAllocationOnceWarmedUp) {
-  if (!VIGIE_COUNT_ALLOCATIONS) GTEST_SKIP() << "allocation counting is off under ASan";
-  const std::filesystem::path windows = shared_dir() / "sigmahq" / "rules" / "windows";
+  if (!testing::kCountAllocations) GTEST_SKIP() << "allocation counting is off under ASan";
+  const std::filesystem::path windows = testing::shared_dir() / "sigmahq" / "rules" / "windows";
   if (!std::filesystem::is_directory(windows)) GTEST_SKIP() << "no corpus at " << windows;
   rules::Diagnostics diags;
   rules::LoadResult loaded = rules::load_rule_paths({windows.string()}, diags);
@@ -78,14 +47,14 @@ TEST(MatcherAllocationTest, NoHeapAllocationOnceWarmedUp) {
       matches += matcher.match(ev).size();
     }
   };
-  const long start = g_allocations.load();
+  const long start = testing::allocations().load();
   pass();
   pass();
-  const long before = g_allocations.load();
+  const long before = testing::allocations().load();
   ASSERT_GT(before - start, 0) << "the counter sees the warm-up growing the buffers";
   matches = 0;
   pass();
-  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_EQ(testing::allocations().load() - before, 0);
   EXPECT_GT(matches, 100u) << "the pass must exercise matching rules";
 }
 

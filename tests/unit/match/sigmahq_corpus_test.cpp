@@ -9,19 +9,15 @@
 #include <map>
 
 #include "match/load.h"
+#include "test_support.h"
 
 namespace vigie {
 namespace {
 
 constexpr std::size_t kExpectedRules = 3777;
 
-std::filesystem::path shared_dir() {
-  if (const char* env = std::getenv("VIGIE_SHARED_DIR"); env != nullptr && *env != '\0') return env;
-  return VIGIE_SHARED_DIR;
-}
-
 TEST(SigmaHqCorpus, EveryRuleLoads) {
-  const std::filesystem::path sigma = shared_dir() / "sigmahq";
+  const std::filesystem::path sigma = testing::shared_dir() / "sigmahq";
   if (!std::filesystem::is_directory(sigma / "rules")) GTEST_SKIP() << "no corpus at " << sigma;
   match::RuleSources sources;
   for (const char* d :
@@ -51,7 +47,7 @@ TEST(SigmaHqCorpus, EveryRuleLoads) {
 }
 
 TEST(SigmaHqCorpus, PlaceholderRulesAreRefusedWithoutValues) {
-  const std::filesystem::path sigma = shared_dir() / "sigmahq";
+  const std::filesystem::path sigma = testing::shared_dir() / "sigmahq";
   if (!std::filesystem::is_directory(sigma / "rules-placeholder")) GTEST_SKIP() << "no corpus";
   match::RuleSources sources;
   sources.rule_paths.push_back((sigma / "rules-placeholder").string());

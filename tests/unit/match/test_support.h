@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +14,12 @@
 #include "rules/loader.h"
 
 namespace vigie::testing {
+
+// The shared data folder (SigmaHQ corpus, formats): $VIGIE_SHARED_DIR, else <source>/../shared.
+inline std::filesystem::path shared_dir() {
+  if (const char* env = std::getenv("VIGIE_SHARED_DIR"); env != nullptr && *env != '\0') return env;
+  return VIGIE_SHARED_DIR;
+}
 
 struct Compiled {
   std::shared_ptr<const match::RuleSet> rules;
