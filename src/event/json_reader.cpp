@@ -42,26 +42,6 @@ std::string_view trim_right(std::string_view s) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Whether a key has a space (it then also answers to its name without spaces). Every key of every
-// record goes through this: eight bytes at a time, with the classic has-zero-byte test on
-// word ^ "        ".
-bool has_space(std::string_view s) {
-  constexpr std::uint64_t kSpaces = 0x2020202020202020ULL;
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= s.size(); i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, s.data() + i, sizeof w);
-    w ^= kSpaces;
-    if (((w - kOnes) & ~w & kHighs) != 0) return true;
-  }
-  for (; i < s.size(); ++i) {
-    if (s[i] == ' ') return true;
-  }
-  return false;
-}
-
 // RFC 8259 number grammar. Used only when simdjson refuses a number, to tell an out-of-range but
 // well-formed number (kept as +/-infinity) from a malformed one (invalid JSON).
 bool is_json_number(std::string_view s) {
@@ -368,13 +348,20 @@ bool JsonReader::Impl::wanted_object(std::string_view path, bool beat) {
   if (keep_unknown_) return true;
   if (prefixes_for_fields_ != fields_.size()) build_prefixes();
   const std::vector<std::string>& set = beat ? beat_prefixes_ : prefixes_;
-  return std::binary_search(set.begin(), set.end(), path, std::less<>());
+  if (std::binary_search(set.begin(), set.end(), path, std::less<>())) return true;
+  if (path.find(' ') == std::string_view::npos) return false;
+  // A name with spaces also answers without them (resolve()): so does the object it leads to.
+  alias_.clear();
+  for (char c : path) {
+    if (c != ' ') alias_.push_back(c);
+  }
+  return std::binary_search(set.begin(), set.end(), alias_, std::less<>());
 }
 
 JsonReader::Impl::Sink JsonReader::Impl::resolve(std::string_view name) {
   Sink s;
   if (auto id = fields_.find(name)) s.id = *id;
-  if (has_space(name)) {
+  if (name.find(' ') != std::string_view::npos) {
     alias_.clear();
     for (char c : name) {
       if (c != ' ') alias_.push_back(c);

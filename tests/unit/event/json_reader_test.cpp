@@ -916,6 +916,21 @@ TEST(JsonReaderSkipTest, NestedObjectsFollowTheFieldTable) {
   }
 }
 
+// An object whose key has spaces is walked when an interned name lives under its space-free
+// spelling: "Threat Info": {"Name": ...} answers to ThreatInfo.Name, as a leaf key would.
+TEST(JsonReaderSkipTest, ObjectKeysWithSpacesFollowTheirAlias) {
+  FieldTable table;
+  table.intern("ThreatInfo.Name");
+  JsonReader reader(table);
+  Event ev;
+  ASSERT_TRUE(reader
+                  .read(R"({"Threat Info": {"Name": "Emotet"}, "Other Info": {"Name": "x"}})",
+                        InputFormat::kFlat, ev)
+                  .ok());
+  EXPECT_EQ(View(table, ev).str("ThreatInfo.Name"), "str:Emotet");
+  EXPECT_EQ(ev.present().size(), 1u);
+}
+
 TEST(JsonReaderReuseTest, RecordBufferIsACopy) {
   // The caller's line buffer may be overwritten right after read(): values must not point into it.
   const FieldTable table = make_table();
