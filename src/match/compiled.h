@@ -47,7 +47,7 @@ enum class AtomKind : std::uint8_t {
   kBool,      // field is the boolean (or the string "true"/"false")
   kFieldRef,  // compare with another field of the same event
   kDatePart,  // compare a date part of a timestamp
-  kKeyword,   // keyword prefilter needle, then (unless a plain literal) glob over string values
+  kKeyword,   // keyword prefilter needle, then (unless a plain literal) glob over every value
 };
 
 enum class CmpOp : std::uint8_t { kLt, kLte, kGt, kGte, kEq };

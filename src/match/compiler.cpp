@@ -193,9 +193,10 @@ class Compiler {
   std::uint32_t string_atom(event::FieldId field, const SigmaString& pattern, bool cased) {
     std::string key = (cased ? "S|" : "s|") + std::to_string(field) + "|" + pattern.to_display();
     if (field == kAnyField) {
-      // A keyword is a substring of some string value. Its longest literal goes into the keyword
-      // prefilter, scanned once over every string value; a keyword that is a plain literal is
-      // decided by that scan alone, anything else is verified with a glob on each value.
+      // A keyword is a substring of some value (strings, numbers as written, booleans). Its
+      // longest literal goes into the keyword prefilter, scanned once over every value; a keyword
+      // that is a plain literal is decided by that scan alone, anything else is verified with a
+      // glob on each value.
       Atom a;
       a.kind = AtomKind::kKeyword;
       a.field = field;
