@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/correlation.h"
 #include "rules/diagnostics.h"
 #include "rules/rule.h"
 
@@ -19,6 +20,9 @@ using Placeholders = std::map<std::string, std::vector<std::string>>;
 
 struct LoadResult {
   std::vector<Rule> rules;
+  // Correlation documents, checked for syntax only: references are resolved by the correlation
+  // compiler (correlate/correlation_set.h), which sees every loaded file.
+  std::vector<Correlation> correlations;
   std::size_t files = 0;
 };
 
