@@ -179,4 +179,26 @@ std::string format_timestamp_ms(std::int64_t ms) {
   return std::string(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
 }
 
+std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
+  std::size_t i = 0;
+  std::int64_t n = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    if (n > 100'000'000'000'000) return std::nullopt;
+    n = n * 10 + (text[i] - '0');
+    ++i;
+  }
+  if (i == 0) return std::nullopt;
+  std::string_view unit = text.substr(i);
+  std::int64_t scale = 0;
+  if (unit == "ms") scale = 1;
+  else if (unit == "s") scale = 1000;
+  else if (unit == "m") scale = 60'000;
+  else if (unit == "h") scale = 3'600'000;
+  else if (unit == "d") scale = 86'400'000;
+  else return std::nullopt;
+  constexpr std::int64_t kMax = 100LL * 366 * 86'400'000;
+  if (n > kMax / scale) return std::nullopt;
+  return n * scale;
+}
+
 }  // namespace vigie

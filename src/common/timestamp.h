@@ -44,6 +44,10 @@ struct DateParts {
 // Defined for every int64 value (times before 1970 included).
 DateParts date_parts_utc(std::int64_t ms);
 
+// Parses a duration written as a non-negative integer and a unit: "250ms", "30s", "5m", "1h",
+// "2d" (lowercase, no spaces). Returns milliseconds, or nullopt (also on overflow past 100 years).
+std::optional<std::int64_t> parse_duration_ms(std::string_view text);
+
 // Formats a time as RFC 3339 UTC with milliseconds: "2024-03-01T12:34:56.789Z". Years outside
 // 0000-9999 are written with as many digits as needed (and a leading '-' before year 0).
 std::string format_timestamp_ms(std::int64_t ms);
