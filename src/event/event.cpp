@@ -43,6 +43,7 @@ void Event::reset(std::size_t field_count) {
   arena_.reset();
   time_ms = kNoTime;
   line = 0;
+  tenant = {};
 }
 
 }  // namespace vigie::event

@@ -130,6 +130,10 @@ class Event {
   std::int64_t time_ms = kNoTime;
   // 1-based input line, for reports.
   std::int64_t line = 0;
+  // The establishment the event belongs to ("" when unknown): set by whoever decodes and enriches
+  // the event (a view with the same lifetime as field values). Correlation never groups events of
+  // different tenants together.
+  std::string_view tenant;
 
  private:
   std::vector<Value> slots_;

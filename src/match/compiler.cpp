@@ -964,6 +964,7 @@ std::shared_ptr<const RuleSet> RuleSet::compile(std::vector<rules::Rule> rules,
   impl->logsource_index = std::make_unique<LogsourceIndex>(impl->logsource, impl->fields);
   impl->buckets.resize(impl->logsource.entries.size());
   Compiler compiler(*impl, options, diags);
+  for (const std::string& f : options.extra_fields) impl->fields.intern(f);
 
   for (rules::Rule& rule : rules) {
     bool has_logsource = !rule.product.empty() || !rule.service.empty() || !rule.category.empty();

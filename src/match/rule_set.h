@@ -29,6 +29,9 @@ struct CompileOptions {
   // false evaluates every rule of the event's logsource and EventID: the reference the tests
   // compare the fast path against. Results are the same either way.
   bool literal_triggers = true;
+  // Fields to intern although no rule tests them, so that readers materialise them: what
+  // correlation rules group by or aggregate, and the tenant field.
+  std::vector<std::string> extra_fields;
 };
 
 struct RuleSetStats {
