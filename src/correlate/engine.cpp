@@ -1,0 +1,868 @@
+#include "correlate/engine.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <limits>
+
+#include "common/digest.h"
+#include "common/number.h"
+#include "correlate/aggregate.h"
+
+namespace vigie::correlate {
+namespace {
+
+using rules::CorrelationType;
+
+constexpr std::int64_t kNone = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t kInfinity = std::numeric_limits<std::int64_t>::max();
+
+struct Item {
+  std::int64_t time;
+  EventRef ref;
+};
+
+struct Group {
+  std::string key;  // encoded tenant and group values (encode_key)
+  std::uint64_t hash = 0;
+  std::uint64_t seq = 0;  // creation order: breaks ties between equal deadlines
+  std::uint32_t gen = 0;  // bumped when the slot is freed: invalidates heap entries
+  bool live = false;
+  std::int64_t episode_end = kNone;  // end of the last satisfying window
+  std::int64_t scheduled = kNone;    // deadline of this group's valid heap entry
+  std::int64_t decided_until = kNone;  // end of the last window decided at close
+  std::vector<Item> items;           // sorted by time; equal times in arrival order
+  std::vector<Payload> payload;      // parallel to items when the correlation needs it
+};
+
+struct HeapEntry {
+  std::int64_t deadline;
+  std::uint64_t seq;
+  std::uint32_t slot;
+  std::uint32_t gen;
+};
+
+// std heap functions build a max-heap: "less" means "comes later".
+bool later(const HeapEntry& a, const HeapEntry& b) {
+  return a.deadline != b.deadline ? a.deadline > b.deadline : a.seq > b.seq;
+}
+
+// Key: for the tenant and each group value, a 4-byte length then the bytes. Injective.
+void append_component(std::string& key, std::string_view v) {
+  auto n = static_cast<std::uint32_t>(v.size());
+  char len[4];
+  for (int i = 0; i < 4; ++i) len[i] = static_cast<char>(n >> (8 * i));
+  key.append(len, 4);
+  key.append(v);
+}
+
+std::vector<std::string> decode_key(std::string_view key) {
+  std::vector<std::string> parts;
+  while (key.size() >= 4) {
+    std::uint32_t n = 0;
+    for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(key[i])) << (8 * i);
+    key.remove_prefix(4);
+    n = std::min<std::uint32_t>(n, static_cast<std::uint32_t>(key.size()));
+    parts.emplace_back(key.substr(0, n));
+    key.remove_prefix(n);
+  }
+  return parts;
+}
+
+// Open addressing over group slots, linear probing, backward-shift deletion.
+class GroupIndex {
+ public:
+  std::uint32_t find(std::uint64_t hash, std::string_view key, const std::vector<Group>& groups) const {
+    if (table_.empty()) return kAbsent;
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      std::uint32_t e = table_[i];
+      if (e == 0) return kAbsent;
+      const Group& g = groups[e - 1];
+      if (g.hash == hash && g.key == key) return e - 1;
+    }
+  }
+  void insert(std::uint32_t slot, const std::vector<Group>& groups) {
+    if ((size_ + 1) * 2 > table_.size()) grow(groups);
+    place(slot, groups[slot].hash);
+    ++size_;
+  }
+  void erase(std::uint32_t slot, const std::vector<Group>& groups) {
+    std::size_t pos = groups[slot].hash & mask_;
+    while (table_[pos] != slot + 1) pos = (pos + 1) & mask_;
+    std::size_t j = pos;
+    while (true) {
+      j = (j + 1) & mask_;
+      std::uint32_t e = table_[j];
+      if (e == 0) break;
+      std::size_t home = groups[e - 1].hash & mask_;
+      // Move e back to `pos` unless its home lies cyclically in (pos, j].
+      bool stays = pos <= j ? (home > pos && home <= j) : (home > pos || home <= j);
+      if (!stays) {
+        table_[pos] = e;
+        pos = j;
+      }
+    }
+    table_[pos] = 0;
+    --size_;
+  }
+  void clear() {
+    table_.clear();
+    size_ = 0;
+    mask_ = 0;
+  }
+  std::size_t bytes() const { return table_.capacity() * sizeof(std::uint32_t); }
+
+  static constexpr std::uint32_t kAbsent = ~0u;
+
+ private:
+  void place(std::uint32_t slot, std::uint64_t hash) {
+    std::size_t i = hash & mask_;
+    while (table_[i] != 0) i = (i + 1) & mask_;
+    table_[i] = slot + 1;
+  }
+  void grow(const std::vector<Group>& groups) {
+    std::size_t n = std::max<std::size_t>(16, table_.size() * 2);
+    table_.assign(n, 0);
+    mask_ = n - 1;
+    for (std::uint32_t s = 0; s < groups.size(); ++s) {
+      if (groups[s].live) place(s, groups[s].hash);
+    }
+  }
+
+  std::vector<std::uint32_t> table_;
+  std::size_t mask_ = 0;
+  std::size_t size_ = 0;
+};
+
+struct State {
+  std::vector<Group> groups;  // slots
+  std::vector<std::uint32_t> free_slots;
+  GroupIndex index;
+  std::vector<HeapEntry> heap;
+  std::size_t live = 0;
+  std::vector<Alert> results;  // produced during the current step
+};
+
+// The text of a group-by or value_count value; false when absent or null.
+bool value_text(const event::Event& e, std::uint32_t field, std::string& out) {
+  if (field == ValueSource::kNone) return false;
+  const event::Value* v = e.get(field);
+  if (v == nullptr || v->kind == event::Kind::kNull) return false;
+  if (v->kind != event::Kind::kList) {
+    out.assign(v->text);
+    return true;
+  }
+  // A list is one value: its elements as written, comma-separated.
+  out.clear();
+  const auto& items = e.list_items();
+  for (std::uint32_t i = 0; i < v->list_size; ++i) {
+    if (i) out += ',';
+    out += items[v->list_begin + i].text;
+  }
+  return true;
+}
+
+bool value_number(const event::Event& e, std::uint32_t field, double& out) {
+  if (field == ValueSource::kNone) return false;
+  const event::Value* v = e.get(field);
+  if (v == nullptr) return false;
+  if (v->kind == event::Kind::kInt || v->kind == event::Kind::kDouble) {
+    out = v->real;
+    return std::isfinite(out);
+  }
+  if (v->kind == event::Kind::kString) {
+    if (auto d = parse_decimal(v->text)) {
+      out = *d;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::int64_t saturating_sub(std::int64_t a, std::int64_t b) {
+  if (a == kNone) return kNone;
+  if (a < kNone + b) return kNone + 1;
+  return a - b;
+}
+
+}  // namespace
+
+class Engine::Impl {
+ public:
+  Impl(const CorrelationSet& set, EngineOptions options)
+      : set_(set), options_(options), states_(set.size()), event_masks_(set.size(), 0) {}
+
+  void process(const event::Event& e, EventRef ref, std::span<const std::uint32_t> matched,
+               std::vector<Alert>& out) {
+    ++stats_.events;
+    bool touched = false;
+    for (std::uint32_t r : matched) {
+      if (r >= set_.rules().size()) continue;
+      for (const CorrelationSet::Consumer& c : set_.consumers_of_rule(r)) {
+        event_masks_[c.correlation] |= std::uint64_t{1} << c.input;
+        touched = true;
+      }
+    }
+    auto clear_masks = [&] {
+      if (touched) std::fill(event_masks_.begin(), event_masks_.end(), 0);
+    };
+    if (e.time_ms == event::Event::kNoTime) {
+      if (touched) ++stats_.untimed;
+      clear_masks();
+      return;
+    }
+    if (max_seen_ != kNone && e.time_ms < watermark()) {
+      if (touched) ++stats_.late;
+      clear_masks();
+      return;
+    }
+    max_seen_ = max_seen_ == kNone ? e.time_ms : std::max(max_seen_, e.time_ms);
+    std::int64_t w = watermark();
+    if (!touched && w < next_deadline_) return;
+    step(w, touched ? &e : nullptr, ref, out);
+    clear_masks();
+  }
+
+  void flush(std::vector<Alert>& out) { step(kInfinity, nullptr, 0, out); }
+
+  std::int64_t watermark() const {
+    return max_seen_ == kNone ? event::Event::kNoTime
+                              : saturating_sub(max_seen_, options_.allowed_lateness_ms);
+  }
+
+  const Stats& stats() const { return stats_; }
+
+  std::size_t active_groups() const {
+    std::size_t n = 0;
+    for (const State& s : states_) n += s.live;
+    return n;
+  }
+
+  std::size_t state_bytes() const {
+    std::size_t bytes = 0;
+    for (const State& s : states_) {
+      bytes += s.groups.capacity() * sizeof(Group) + s.free_slots.capacity() * 4 +
+               s.index.bytes() + s.heap.capacity() * sizeof(HeapEntry);
+      for (const Group& g : s.groups) {
+        if (g.key.capacity() > 15) bytes += g.key.capacity() + 1;
+        bytes += g.items.capacity() * sizeof(Item) + g.payload.capacity() * sizeof(Payload);
+        for (const Payload& p : g.payload) {
+          if (p.value.capacity() > 15) bytes += p.value.capacity() + 1;
+          bytes += p.refs.capacity() * sizeof(EventRef);
+        }
+      }
+    }
+    return bytes;
+  }
+
+  void reset_state() {
+    states_ = std::vector<State>(set_.size());
+    max_seen_ = kNone;
+    next_deadline_ = kInfinity;
+    next_seq_ = 0;
+    stats_ = Stats{};
+  }
+
+ private:
+  friend class SnapshotCodec;
+
+  // Restore: takes a group read from a snapshot. False when its key is already present.
+  bool adopt_group(std::uint32_t c, Group&& in) {
+    State& s = states_[c];
+    const CompiledCorrelation& cc = set_.at(c);
+    in.hash = std::hash<std::string_view>{}(in.key);
+    if (s.index.find(in.hash, in.key, s.groups) != GroupIndex::kAbsent) return false;
+    in.live = true;
+    in.scheduled = kNone;
+    if (!cc.needs_payload) in.payload.clear();
+    auto slot = static_cast<std::uint32_t>(s.groups.size());
+    s.groups.push_back(std::move(in));
+    s.index.insert(slot, s.groups);
+    ++s.live;
+    schedule(s, slot, cc);
+    return true;
+  }
+
+  // One event time step: every correlation in order takes its inputs (the event, then results
+  // of correlations it consumes), then decides the windows the watermark `w` closed.
+  void step(std::int64_t w, const event::Event* e, EventRef ref, std::vector<Alert>& out) {
+    for (State& s : states_) s.results.clear();
+    for (std::uint32_t c = 0; c < states_.size(); ++c) {
+      const CompiledCorrelation& cc = set_.at(c);
+      // Results of consumed correlations produced in this step, each once with all the inputs
+      // that name its correlation.
+      for (std::uint32_t k = 0; k < cc.inputs.size(); ++k) {
+        const CorrelationInput& in = cc.inputs[k];
+        if (!in.is_correlation) continue;
+        bool first = true;
+        std::uint64_t mask = 0;
+        for (std::uint32_t j = 0; j < cc.inputs.size(); ++j) {
+          const CorrelationInput& other = cc.inputs[j];
+          if (other.is_correlation && other.index == in.index) {
+            if (j < k) first = false;
+            mask |= std::uint64_t{1} << j;
+          }
+        }
+        if (!first) continue;
+        for (const Alert& r : states_[in.index].results) insert_result(c, in, mask, r);
+      }
+      if (e != nullptr && event_masks_[c] != 0) insert_event(c, *e, ref, event_masks_[c]);
+      close(c, w);
+      if (cc.reported) {
+        for (const Alert& a : states_[c].results) out.push_back(a);
+      }
+    }
+    next_deadline_ = kInfinity;
+    for (const State& s : states_) {
+      if (!s.heap.empty()) next_deadline_ = std::min(next_deadline_, s.heap.front().deadline);
+    }
+  }
+
+  void insert_event(std::uint32_t c, const event::Event& e, EventRef ref, std::uint64_t mask) {
+    const CompiledCorrelation& cc = set_.at(c);
+    // Group values through the first input the event matched (aliases may differ per input).
+    const CorrelationInput& in = cc.inputs[static_cast<std::size_t>(std::countr_zero(mask))];
+    key_.clear();
+    append_component(key_, e.tenant);
+    for (const ValueSource& src : in.group) {
+      if (!value_text(e, src.index, scratch_)) {
+        ++stats_.missing_group_field;
+        return;
+      }
+      append_component(key_, scratch_);
+    }
+    Payload p;
+    p.inputs = mask;
+    switch (cc.rule.type) {
+      case CorrelationType::kValueCount: {
+        std::string tuple;
+        for (const ValueSource& src : in.fields) {
+          if (!value_text(e, src.index, scratch_)) {
+            ++stats_.missing_value;
+            return;
+          }
+          if (in.fields.size() > 1) {
+            append_component(tuple, scratch_);
+          } else {
+            tuple = scratch_;
+          }
+        }
+        p.value = std::move(tuple);
+        break;
+      }
+      case CorrelationType::kValueSum:
+      case CorrelationType::kValueAvg:
+      case CorrelationType::kValuePercentile:
+        if (in.fields.empty() || !value_number(e, in.fields[0].index, p.number)) {
+          ++stats_.missing_value;
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    insert(c, Item{e.time_ms, ref}, std::move(p));
+  }
+
+  void insert_result(std::uint32_t c, const CorrelationInput& in, std::uint64_t mask,
+                     const Alert& r) {
+    key_.clear();
+    append_component(key_, r.tenant);
+    for (const ValueSource& src : in.group) {
+      if (src.index >= r.group.size()) {
+        ++stats_.missing_group_field;
+        return;
+      }
+      append_component(key_, r.group[src.index]);
+    }
+    Payload p;
+    p.inputs = mask;
+    p.refs = r.events;
+    p.ref_count = r.event_count;
+    insert(c, Item{r.window_end, r.events.empty() ? 0 : r.events.front()}, std::move(p));
+  }
+
+  void insert(std::uint32_t c, Item item, Payload&& payload) {
+    const CompiledCorrelation& cc = set_.at(c);
+    State& s = states_[c];
+    std::uint64_t hash = std::hash<std::string_view>{}(key_);
+    std::uint32_t slot = s.index.find(hash, key_, s.groups);
+    if (slot == GroupIndex::kAbsent) slot = create_group(s, hash);
+    Group& g = s.groups[slot];
+    auto pos = static_cast<std::size_t>(
+        std::upper_bound(g.items.begin(), g.items.end(), item.time,
+                         [](std::int64_t t, const Item& it) { return t < it.time; }) -
+        g.items.begin());
+    if (g.items.size() >= options_.limits.max_items_per_group) {
+      ++stats_.items_evicted;
+      if (pos == 0) return;  // the new event is the oldest: it is the one dropped
+      g.items.erase(g.items.begin());
+      if (cc.needs_payload) g.payload.erase(g.payload.begin());
+      --pos;
+    }
+    g.items.insert(g.items.begin() + static_cast<std::ptrdiff_t>(pos), item);
+    if (cc.needs_payload)
+      g.payload.insert(g.payload.begin() + static_cast<std::ptrdiff_t>(pos), std::move(payload));
+    schedule(s, slot, cc);
+    if (cc.eager) eager_check(c, g, pos);
+  }
+
+  std::uint32_t create_group(State& s, std::uint64_t hash) {
+    if (s.live >= options_.limits.max_groups) evict(s);
+    std::uint32_t slot;
+    if (!s.free_slots.empty()) {
+      slot = s.free_slots.back();
+      s.free_slots.pop_back();
+    } else {
+      slot = static_cast<std::uint32_t>(s.groups.size());
+      s.groups.emplace_back();
+    }
+    Group& g = s.groups[slot];
+    g.key = key_;
+    g.hash = hash;
+    g.seq = next_seq_++;
+    g.live = true;
+    g.episode_end = kNone;
+    g.decided_until = kNone;
+    g.scheduled = kNone;
+    s.index.insert(slot, s.groups);
+    ++s.live;
+    return slot;
+  }
+
+  void free_group(State& s, std::uint32_t slot) {
+    Group& g = s.groups[slot];
+    s.index.erase(slot, s.groups);
+    g.live = false;
+    ++g.gen;
+    std::string().swap(g.key);
+    std::vector<Item>().swap(g.items);
+    std::vector<Payload>().swap(g.payload);
+    s.free_slots.push_back(slot);
+    --s.live;
+  }
+
+  // Drops the least recently active sixteenth of the groups (at least one).
+  void evict(State& s) {
+    struct Victim {
+      std::int64_t activity;
+      std::uint64_t seq;
+      std::uint32_t slot;
+    };
+    std::vector<Victim> v;
+    v.reserve(s.live);
+    for (std::uint32_t slot = 0; slot < s.groups.size(); ++slot) {
+      const Group& g = s.groups[slot];
+      if (!g.live) continue;
+      v.push_back({g.items.empty() ? g.episode_end : g.items.back().time, g.seq, slot});
+    }
+    std::size_t k = std::max<std::size_t>(1, v.size() / 16);
+    auto older = [](const Victim& a, const Victim& b) {
+      return a.activity != b.activity ? a.activity < b.activity : a.seq < b.seq;
+    };
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k - 1), v.end(), older);
+    for (std::size_t i = 0; i < k && i < v.size(); ++i) {
+      stats_.items_evicted += s.groups[v[i].slot].items.size();
+      ++stats_.groups_evicted;
+      free_group(s, v[i].slot);
+    }
+  }
+
+  // When the group next needs attention: its oldest event leaves every window (and, for
+  // conditions decided at close, the window it starts is decided), or its episode ends.
+  static std::int64_t deadline(const Group& g, std::int64_t timespan) {
+    if (!g.items.empty()) return g.items.front().time + timespan + 1;
+    return g.episode_end == kNone ? kNone : g.episode_end + 1;
+  }
+
+  void schedule(State& s, std::uint32_t slot, const CompiledCorrelation& cc) {
+    Group& g = s.groups[slot];
+    std::int64_t d = deadline(g, cc.rule.timespan_ms);
+    if (g.scheduled != kNone && g.scheduled <= d) return;
+    g.scheduled = d;
+    s.heap.push_back({d, g.seq, slot, g.gen});
+    std::push_heap(s.heap.begin(), s.heap.end(), later);
+    if (s.heap.size() > 4 * s.live + 1024) rebuild_heap(s);
+    next_deadline_ = std::min(next_deadline_, d);
+  }
+
+  static void rebuild_heap(State& s) {
+    s.heap.clear();
+    for (std::uint32_t slot = 0; slot < s.groups.size(); ++slot) {
+      const Group& g = s.groups[slot];
+      if (g.live && g.scheduled != kNone) s.heap.push_back({g.scheduled, g.seq, slot, g.gen});
+    }
+    std::make_heap(s.heap.begin(), s.heap.end(), later);
+  }
+
+  void close(std::uint32_t c, std::int64_t w) {
+    const CompiledCorrelation& cc = set_.at(c);
+    State& s = states_[c];
+    const std::int64_t span = cc.rule.timespan_ms;
+    while (!s.heap.empty() && s.heap.front().deadline <= w) {
+      HeapEntry top = s.heap.front();
+      std::pop_heap(s.heap.begin(), s.heap.end(), later);
+      s.heap.pop_back();
+      Group& g = s.groups[top.slot];
+      if (!g.live || g.gen != top.gen || g.scheduled != top.deadline) continue;
+      g.scheduled = kNone;
+      std::int64_t due = deadline(g, span);
+      if (due == kNone || due <= w) service(c, top.slot, w);
+      if (s.groups[top.slot].live && s.groups[top.slot].gen == top.gen) schedule(s, top.slot, cc);
+    }
+  }
+
+  // Decides (conditions decided at close) and drops the events no window open at `w` can hold,
+  // then frees the group if nothing is left.
+  void service(std::uint32_t c, std::uint32_t slot, std::int64_t w) {
+    const CompiledCorrelation& cc = set_.at(c);
+    State& s = states_[c];
+    Group& g = s.groups[slot];
+    const std::int64_t span = cc.rule.timespan_ms;
+    std::size_t m = 0;
+    while (m < g.items.size() && (w == kInfinity || g.items[m].time < w - span)) ++m;
+    if (!cc.eager && m > 0) sweep(c, g, 0, m, /*at_close=*/true);
+    g.items.erase(g.items.begin(), g.items.begin() + static_cast<std::ptrdiff_t>(m));
+    if (cc.needs_payload)
+      g.payload.erase(g.payload.begin(), g.payload.begin() + static_cast<std::ptrdiff_t>(m));
+    if (g.items.empty() && (g.episode_end == kNone || g.episode_end < w)) free_group(s, slot);
+  }
+
+  // Evaluates the windows anchored at items [first, last) in order, each [t, t + timespan];
+  // `at_close`: every satisfying maximal window counts (decided at close); otherwise the first
+  // one does. A window is maximal when no earlier window holds all its events: judging a subset
+  // would let "at most 4" hold for a group that had 5 in one timespan.
+  void sweep(std::uint32_t c, Group& g, std::size_t first, std::size_t last, bool at_close) {
+    const CompiledCorrelation& cc = set_.at(c);
+    const std::int64_t span = cc.rule.timespan_ms;
+    Aggregate& agg = aggregate(c);
+    agg.reset();
+    std::size_t r = first;
+    for (std::size_t a = first; a < last; ++a) {
+      while (r < g.items.size() && g.items[r].time <= g.items[a].time + span) {
+        agg.add(cc.needs_payload ? &g.payload[r] : nullptr);
+        ++r;
+      }
+      const bool contained = at_close && g.decided_until != kNone &&
+                             g.items[r - 1].time <= g.decided_until;
+      if (!contained) {
+        double v = agg.value(window(cc, g, a, r));
+        if (cc.condition.holds(v)) {
+          std::int64_t start = g.items[a].time;
+          satisfied(c, g, a, r, start, at_close ? start + span : g.items[r - 1].time, v);
+          if (!at_close) return;
+        }
+      }
+      if (at_close) g.decided_until = g.items[a].time + span;
+      agg.remove(cc.needs_payload ? &g.payload[a] : nullptr);
+    }
+  }
+
+  // Conditions decided as events arrive, after inserting the event at `pos`.
+  void eager_check(std::uint32_t c, Group& g, std::size_t pos) {
+    const CompiledCorrelation& cc = set_.at(c);
+    const std::int64_t span = cc.rule.timespan_ms;
+    const std::int64_t t = g.items[pos].time;
+    auto lo = static_cast<std::size_t>(
+        std::lower_bound(g.items.begin(), g.items.end(), t - span,
+                         [](const Item& it, std::int64_t v) { return it.time < v; }) -
+        g.items.begin());
+    if (pos + 1 < g.items.size()) {
+      // Placed among later events: any window anchored between t - timespan and t may now hold.
+      sweep(c, g, lo, pos + 1, /*at_close=*/false);
+      return;
+    }
+    // The newest event: the window that ends at it and starts at the oldest event within the
+    // timespan holds every other window ending at it, and the condition only grows with events.
+    double v;
+    if (cc.rule.type == CorrelationType::kEventCount && !cc.needs_payload) {
+      v = static_cast<double>(pos + 1 - lo);
+    } else {
+      Aggregate& agg = aggregate(c);
+      agg.reset();
+      for (std::size_t i = lo; i <= pos; ++i) agg.add(cc.needs_payload ? &g.payload[i] : nullptr);
+      v = agg.value(window(cc, g, lo, pos + 1));
+    }
+    if (cc.condition.holds(v)) satisfied(c, g, lo, pos + 1, g.items[lo].time, t, v);
+  }
+
+  static std::span<const Payload> window(const CompiledCorrelation& cc, const Group& g,
+                                         std::size_t a, std::size_t r) {
+    if (!cc.needs_payload) return {};
+    return std::span<const Payload>(g.payload).subspan(a, r - a);
+  }
+
+  void satisfied(std::uint32_t c, Group& g, std::size_t a, std::size_t r, std::int64_t start,
+                 std::int64_t end, double value) {
+    if (g.episode_end != kNone && start <= g.episode_end) {
+      ++stats_.episode_continued;
+      g.episode_end = std::max(g.episode_end, end);
+      return;
+    }
+    g.episode_end = end;
+    const CompiledCorrelation& cc = set_.at(c);
+    Alert alert;
+    alert.correlation = c;
+    std::vector<std::string> parts = decode_key(g.key);
+    if (!parts.empty()) {
+      alert.tenant = std::move(parts.front());
+      alert.group.assign(std::make_move_iterator(parts.begin() + 1),
+                         std::make_move_iterator(parts.end()));
+    }
+    alert.window_start = start;
+    alert.window_end = end;
+    alert.value = value;
+    const std::size_t cap = options_.limits.max_alert_events;
+    for (std::size_t i = a; i < r; ++i) {
+      const Payload* p = cc.needs_payload ? &g.payload[i] : nullptr;
+      if (p != nullptr && p->ref_count > 0) {
+        alert.event_count += p->ref_count;
+        for (EventRef ref : p->refs) {
+          if (alert.events.size() < cap) alert.events.push_back(ref);
+        }
+      } else {
+        ++alert.event_count;
+        if (alert.events.size() < cap) alert.events.push_back(g.items[i].ref);
+      }
+    }
+    ContentDigest digest;
+    digest.add(cc.state_key).add(alert.tenant).add(static_cast<std::int64_t>(alert.group.size()));
+    for (const std::string& v : alert.group) digest.add(v);
+    digest.add(start);
+    alert.id = digest.hex(32);
+    ++stats_.alerts;
+    states_[c].results.push_back(std::move(alert));
+  }
+
+  Aggregate& aggregate(std::uint32_t c) {
+    if (aggregates_.size() != states_.size()) {
+      aggregates_.clear();
+      for (std::uint32_t i = 0; i < states_.size(); ++i) {
+        aggregates_.emplace_back(set_.at(i).rule.type, set_.at(i).rule.percentile);
+      }
+    }
+    return aggregates_[c];
+  }
+
+  const CorrelationSet& set_;
+  EngineOptions options_;
+  std::vector<State> states_;
+  std::vector<std::uint64_t> event_masks_;
+  std::vector<Aggregate> aggregates_;
+  std::int64_t max_seen_ = kNone;
+  std::int64_t next_deadline_ = kInfinity;
+  std::uint64_t next_seq_ = 0;
+  Stats stats_;
+  std::string key_, scratch_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: "VGCS", u32 version, then little-endian fields (see snapshot()).
+
+namespace {
+
+constexpr char kMagic[4] = {'V', 'G', 'C', 'S'};
+constexpr std::uint32_t kVersion = 1;
+
+class Writer {
+ public:
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void u32(std::uint32_t v) {
+    for (int i = 0; i < 4; ++i) out_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  void u64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) out_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
+  void f64(double v) { u64(std::bit_cast<std::uint64_t>(v)); }
+  void str(std::string_view s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    out_.append(s);
+  }
+  void raw(const char* p, std::size_t n) { out_.append(p, n); }
+  std::string take() { return std::move(out_); }
+
+ private:
+  std::string out_;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view in) : in_(in) {}
+  bool ok() const { return ok_; }
+  bool done() const { return in_.empty(); }
+  std::uint8_t u8() { return static_cast<std::uint8_t>(take(1)); }
+  std::uint32_t u32() { return static_cast<std::uint32_t>(take(4)); }
+  std::uint64_t u64() { return take(8); }
+  std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
+  double f64() { return std::bit_cast<double>(u64()); }
+  std::string_view str() {
+    std::uint32_t n = u32();
+    if (!ok_ || n > in_.size()) {
+      ok_ = false;
+      return {};
+    }
+    std::string_view s = in_.substr(0, n);
+    in_.remove_prefix(n);
+    return s;
+  }
+  // A count of records each at least `min_bytes` long: refuses counts the input cannot hold.
+  std::uint32_t count(std::size_t min_bytes) {
+    std::uint32_t n = u32();
+    if (ok_ && min_bytes > 0 && n > in_.size() / min_bytes) ok_ = false;
+    return ok_ ? n : 0;
+  }
+
+ private:
+  std::uint64_t take(int n) {
+    if (!ok_ || in_.size() < static_cast<std::size_t>(n)) {
+      ok_ = false;
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
+    in_.remove_prefix(static_cast<std::size_t>(n));
+    return v;
+  }
+  std::string_view in_;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+class SnapshotCodec {
+ public:
+  static std::string write(const Engine::Impl& e) {
+    Writer w;
+    w.raw(kMagic, 4);
+    w.u32(kVersion);
+    w.i64(e.max_seen_);
+    w.u64(e.next_seq_);
+    const Stats& s = e.stats_;
+    for (std::uint64_t v : {s.events, s.untimed, s.late, s.missing_group_field, s.missing_value,
+                            s.alerts, s.episode_continued, s.groups_evicted, s.items_evicted}) {
+      w.u64(v);
+    }
+    w.u32(static_cast<std::uint32_t>(e.states_.size()));
+    for (std::uint32_t c = 0; c < e.states_.size(); ++c) {
+      const CompiledCorrelation& cc = e.set_.at(c);
+      const State& st = e.states_[c];
+      w.str(cc.state_key);
+      w.u8(static_cast<std::uint8_t>(cc.rule.type));
+      w.u8(cc.needs_payload ? 1 : 0);
+      w.u32(static_cast<std::uint32_t>(st.live));
+      for (const Group& g : st.groups) {
+        if (!g.live) continue;
+        w.str(g.key);
+        w.u64(g.seq);
+        w.i64(g.episode_end);
+        w.i64(g.decided_until);
+        w.u32(static_cast<std::uint32_t>(g.items.size()));
+        for (std::size_t i = 0; i < g.items.size(); ++i) {
+          w.i64(g.items[i].time);
+          w.u64(g.items[i].ref);
+          if (!cc.needs_payload) continue;
+          const Payload& p = g.payload[i];
+          w.str(p.value);
+          w.f64(p.number);
+          w.u64(p.inputs);
+          w.u64(p.ref_count);
+          w.u32(static_cast<std::uint32_t>(p.refs.size()));
+          for (EventRef r : p.refs) w.u64(r);
+        }
+      }
+    }
+    return w.take();
+  }
+
+  static Status read(Engine::Impl& e, std::string_view bytes) {
+    auto fail = [&](const char* what) {
+      e.reset_state();
+      return Status::error("bad-snapshot", std::string("correlation snapshot: ") + what);
+    };
+    e.reset_state();
+    if (bytes.size() < 8 || std::memcmp(bytes.data(), kMagic, 4) != 0)
+      return fail("not a Vigie correlation snapshot");
+    Reader r(bytes.substr(4));
+    std::uint32_t version = r.u32();
+    if (version != kVersion) return fail("unsupported version");
+    e.max_seen_ = r.i64();
+    e.next_seq_ = r.u64();
+    Stats& s = e.stats_;
+    for (std::uint64_t* v : {&s.events, &s.untimed, &s.late, &s.missing_group_field,
+                             &s.missing_value, &s.alerts, &s.episode_continued, &s.groups_evicted,
+                             &s.items_evicted}) {
+      *v = r.u64();
+    }
+    std::uint32_t ncorr = r.count(6);
+    for (std::uint32_t k = 0; k < ncorr && r.ok(); ++k) {
+      std::string_view key = r.str();
+      auto type = r.u8();
+      bool payload = r.u8() != 0;
+      // The state belongs to the correlation with the same key and shape, if the set has it.
+      std::uint32_t c = 0;
+      while (c < e.states_.size() && e.set_.at(c).state_key != key) ++c;
+      bool keep = c < e.states_.size() && static_cast<std::uint8_t>(e.set_.at(c).rule.type) == type &&
+                  e.set_.at(c).needs_payload == payload;
+      if (keep && e.states_[c].live > 0) return fail("a correlation appears twice");
+      std::uint32_t ngroups = r.count(32);
+      for (std::uint32_t gi = 0; gi < ngroups && r.ok(); ++gi) {
+        Group g;
+        g.key = std::string(r.str());
+        g.seq = r.u64();
+        g.episode_end = r.i64();
+        g.decided_until = r.i64();
+        std::uint32_t nitems = r.count(16);
+        for (std::uint32_t i = 0; i < nitems && r.ok(); ++i) {
+          Item it{r.i64(), r.u64()};
+          if (!g.items.empty() && it.time < g.items.back().time) return fail("events out of order");
+          g.items.push_back(it);
+          if (!payload) continue;
+          Payload p;
+          p.value = std::string(r.str());
+          p.number = r.f64();
+          p.inputs = r.u64();
+          p.ref_count = r.u64();
+          std::uint32_t nrefs = r.count(8);
+          for (std::uint32_t j = 0; j < nrefs && r.ok(); ++j) p.refs.push_back(r.u64());
+          g.payload.push_back(std::move(p));
+        }
+        if (!r.ok()) break;
+        if (keep && !e.adopt_group(c, std::move(g))) return fail("a group appears twice");
+      }
+    }
+    if (!r.ok()) return fail("truncated or corrupt");
+    if (!r.done()) return fail("trailing bytes");
+    e.next_deadline_ = kInfinity;
+    for (const State& st : e.states_) {
+      if (!st.heap.empty()) e.next_deadline_ = std::min(e.next_deadline_, st.heap.front().deadline);
+    }
+    return Status::ok_status();
+  }
+};
+
+}  // namespace vigie::correlate
+
+namespace vigie::correlate {
+
+Engine::Engine(std::shared_ptr<const CorrelationSet> set, EngineOptions options)
+    : set_(std::move(set)), impl_(std::make_unique<Impl>(*set_, options)) {}
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+void Engine::process(const event::Event& e, EventRef ref, std::span<const std::uint32_t> matched,
+                     std::vector<Alert>& out) {
+  impl_->process(e, ref, matched, out);
+}
+void Engine::flush(std::vector<Alert>& out) { impl_->flush(out); }
+std::int64_t Engine::watermark() const { return impl_->watermark(); }
+const Stats& Engine::stats() const { return impl_->stats(); }
+std::size_t Engine::active_groups() const { return impl_->active_groups(); }
+std::size_t Engine::state_bytes() const { return impl_->state_bytes(); }
+std::string Engine::snapshot() const { return SnapshotCodec::write(*impl_); }
+Status Engine::restore(std::string_view bytes) { return SnapshotCodec::read(*impl_, bytes); }
+
+}  // namespace vigie::correlate
