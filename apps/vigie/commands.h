@@ -2,6 +2,7 @@
 // 0 success, 1 the command's own failure (rule errors, failed checks), 2 bad usage.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct HuntOptions {
   std::string output = "jsonl";    // jsonl | text
   std::size_t max_line_bytes = 1 << 20;
   bool strict = false;             // rule errors are fatal
+  std::string tenant_field = "tenant";  // the event field naming its establishment
+  std::int64_t lateness_ms = 5 * 60 * 1000;  // correlation: allowed lateness of event time
   bool quiet_summary = false;
 };
 int hunt(const HuntOptions& options);

@@ -3,7 +3,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -13,8 +15,9 @@
 #include "common/json.h"
 #include "common/line_reader.h"
 #include "common/timestamp.h"
+#include "correlate/engine.h"
+#include "correlate/load.h"
 #include "event/json_reader.h"
-#include "match/load.h"
 
 namespace vigie::app {
 namespace {
@@ -59,6 +62,96 @@ void append_match_text(std::string& out, const rules::Rule& r, const event::Even
   out += "]\n";
 }
 
+void append_number(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
+
+void append_correlation_jsonl(std::string& out, const correlate::CompiledCorrelation& cc,
+                              const correlate::Alert& a) {
+  const rules::Correlation& r = cc.rule;
+  out += "{\"type\":\"correlation\",\"id\":";
+  json::append_string(out, a.id);
+  out += ",\"rule_id\":";
+  json::append_string(out, r.id);
+  out += ",\"rule_title\":";
+  json::append_string(out, r.title);
+  if (!r.name.empty()) {
+    out += ",\"rule_name\":";
+    json::append_string(out, r.name);
+  }
+  out += ",\"correlation_type\":";
+  json::append_string(out, rules::correlation_type_name(r.type));
+  out += ",\"level\":";
+  json::append_string(out, r.level);
+  out += ",\"tags\":[";
+  for (std::size_t i = 0; i < r.tags.size(); ++i) {
+    if (i) out += ',';
+    json::append_string(out, r.tags[i]);
+  }
+  out += "],\"tenant\":";
+  json::append_string(out, a.tenant);
+  out += ",\"group\":{";
+  for (std::size_t i = 0; i < a.group.size() && i < r.group_by.size(); ++i) {
+    if (i) out += ',';
+    json::append_string(out, r.group_by[i]);
+    out += ':';
+    json::append_string(out, a.group[i]);
+  }
+  out += "},\"window_start\":";
+  json::append_string(out, format_timestamp_ms(a.window_start));
+  out += ",\"window_end\":";
+  json::append_string(out, format_timestamp_ms(a.window_end));
+  out += ",\"value\":";
+  append_number(out, a.value);
+  out += ",\"event_count\":";
+  out += std::to_string(a.event_count);
+  out += ",\"lines\":[";
+  for (std::size_t i = 0; i < a.events.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(a.events[i]);
+  }
+  out += "],\"rule_file\":";
+  json::append_string(out, r.file);
+  out += "}\n";
+}
+
+void append_correlation_text(std::string& out, const correlate::CompiledCorrelation& cc,
+                             const correlate::Alert& a) {
+  const rules::Correlation& r = cc.rule;
+  char buf[64];
+  long long line = a.events.empty() ? 0 : static_cast<long long>(a.events.back());
+  std::snprintf(buf, sizeof buf, "%8lld  %-13s ", line, r.level.empty() ? "-" : r.level.c_str());
+  out += buf;
+  out += r.title;
+  out += "  [";
+  out += r.id.empty() ? r.file : r.id;
+  out += "] ";
+  out += rules::correlation_type_name(r.type);
+  out += '=';
+  append_number(out, a.value);
+  for (std::size_t i = 0; i < a.group.size() && i < r.group_by.size(); ++i) {
+    out += ' ';
+    out += r.group_by[i];
+    out += '=';
+    out += a.group[i];
+  }
+  if (!a.tenant.empty()) {
+    out += " tenant=";
+    out += a.tenant;
+  }
+  out += ' ';
+  out += format_timestamp_ms(a.window_start);
+  out += "..";
+  out += format_timestamp_ms(a.window_end);
+  out += '\n';
+}
+
 }  // namespace
 
 int hunt(const HuntOptions& options) {
@@ -68,8 +161,9 @@ int hunt(const HuntOptions& options) {
     return 2;
   }
   auto started = std::chrono::steady_clock::now();
-  match::LoadedRules loaded = match::load_rule_set(
-      {options.rules.paths, options.rules.placeholders, options.rules.logsource_maps});
+  correlate::LoadedDetection loaded = correlate::load_detection(
+      {options.rules.paths, options.rules.placeholders, options.rules.logsource_maps,
+       {options.tenant_field}});
   const rules::Diagnostics& d = loaded.diags;
   for (const rules::Diagnostic& diag : d.items()) {
     if (diag.severity == rules::Severity::kError) {
@@ -78,10 +172,10 @@ int hunt(const HuntOptions& options) {
     }
   }
   std::fprintf(stderr, "vigie hunt: %zu rules loaded, %zu errors, %zu warnings%s\n",
-               loaded.rules->size(), d.errors(), d.warnings(),
+               loaded.loaded(), d.errors(), d.warnings(),
                d.warnings() > 0 ? " (see `vigie rules check`)" : "");
   if (options.strict && d.errors() > 0) return 1;
-  if (loaded.rules->size() == 0) {
+  if (loaded.loaded() == 0) {
     std::fprintf(stderr, "vigie hunt: no rule to run\n");
     return 1;
   }
@@ -99,6 +193,12 @@ int hunt(const HuntOptions& options) {
 
   const match::RuleSet& rules = *loaded.rules;
   match::Matcher matcher(loaded.rules);
+  const correlate::CorrelationSet& correlations = *loaded.correlations;
+  correlate::EngineOptions engine_options;
+  engine_options.allowed_lateness_ms = options.lateness_ms;
+  correlate::Engine engine(loaded.correlations, engine_options);
+  std::vector<correlate::Alert> alerts;
+  const event::FieldId tenant_field = *rules.fields().find(options.tenant_field);
   event::ReaderOptions reader_options;
   reader_options.max_record_bytes = options.max_line_bytes;
   reader_options.keep_unknown_fields = rules.needs_all_fields();
@@ -106,9 +206,21 @@ int hunt(const HuntOptions& options) {
   event::Event ev;
   LineReader lines(fd, options.max_line_bytes);
 
-  std::vector<std::uint64_t> per_rule(rules.size(), 0);
-  std::uint64_t events = 0, rejected = 0, blank = 0, matches = 0;
   std::string out;
+  std::vector<std::uint64_t> per_rule(rules.size(), 0);
+  std::vector<std::uint64_t> per_correlation(correlations.size(), 0);
+  std::uint64_t events = 0, rejected = 0, blank = 0, matches = 0, correlation_alerts = 0;
+  auto emit_alerts = [&] {
+    for (const correlate::Alert& a : alerts) {
+      ++per_correlation[a.correlation];
+      ++correlation_alerts;
+      if (options.output == "text")
+        append_correlation_text(out, correlations.at(a.correlation), a);
+      else
+        append_correlation_jsonl(out, correlations.at(a.correlation), a);
+    }
+    alerts.clear();
+  };
   std::string_view line;
   bool read_error = false;
   while (true) {
@@ -142,19 +254,30 @@ int hunt(const HuntOptions& options) {
       continue;
     }
     ev.line = lines.line_number();
-    for (std::uint32_t idx : matcher.match(ev)) {
+    if (const event::Value* t = ev.get(tenant_field);
+        t != nullptr && t->kind == event::Kind::kString) {
+      ev.tenant = t->text;
+    }
+    std::span<const std::uint32_t> matched = matcher.match(ev);
+    for (std::uint32_t idx : matched) {
       ++per_rule[idx];
       ++matches;
+      // A rule that only feeds correlations with `generate: false` does not report on its own.
+      if (!correlations.rule_reported(idx)) continue;
       if (options.output == "text")
         append_match_text(out, rules.rule(idx), ev);
       else
         append_match_jsonl(out, rules.rule(idx), ev);
     }
+    engine.process(ev, static_cast<correlate::EventRef>(ev.line), matched, alerts);
+    emit_alerts();
     if (out.size() > (1 << 16)) {
       write_all(out);
       out.clear();
     }
   }
+  engine.flush(alerts);
+  emit_alerts();
   write_all(out);
   std::fflush(stdout);
   if (fd > 0) ::close(fd);
@@ -163,6 +286,16 @@ int hunt(const HuntOptions& options) {
   std::fprintf(stderr, "vigie hunt: %llu events read, %llu rejected, %llu matches in %.2f s\n",
                static_cast<unsigned long long>(events), static_cast<unsigned long long>(rejected),
                static_cast<unsigned long long>(matches), secs);
+  if (correlations.size() > 0) {
+    const correlate::Stats& cs = engine.stats();
+    auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };
+    std::fprintf(stderr,
+                 "vigie hunt: %llu correlation alerts; not correlated: %llu late, %llu without "
+                 "time, %llu without a group-by field, %llu without the condition field; "
+                 "evicted: %llu groups, %llu events\n",
+                 u(correlation_alerts), u(cs.late), u(cs.untimed), u(cs.missing_group_field),
+                 u(cs.missing_value), u(cs.groups_evicted), u(cs.items_evicted));
+  }
   std::vector<std::uint32_t> order;
   for (std::uint32_t i = 0; i < per_rule.size(); ++i) {
     if (per_rule[i] > 0) order.push_back(i);
@@ -173,6 +306,13 @@ int hunt(const HuntOptions& options) {
   for (std::uint32_t i : order) {
     const rules::Rule& r = rules.rule(i);
     std::fprintf(stderr, "  %8llu  %-36s  %s\n", static_cast<unsigned long long>(per_rule[i]),
+                 r.id.empty() ? "-" : r.id.c_str(), r.title.c_str());
+  }
+  for (std::uint32_t i = 0; i < correlations.size(); ++i) {
+    if (per_correlation[i] == 0) continue;
+    const rules::Correlation& r = correlations.at(i).rule;
+    std::fprintf(stderr, "  %8llu  %-36s  %s (correlation)\n",
+                 static_cast<unsigned long long>(per_correlation[i]),
                  r.id.empty() ? "-" : r.id.c_str(), r.title.c_str());
   }
   (void)blank;

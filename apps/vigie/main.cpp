@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "commands.h"
+#include "common/timestamp.h"
 
 namespace {
 
@@ -48,6 +49,18 @@ int main(int argc, char** argv) {
                      "longer input lines are rejected as oversized (default 1 MiB)")
         ->check(CLI::Range(static_cast<std::size_t>(64), static_cast<std::size_t>(1) << 30));
     hunt_cmd->add_flag("--strict", hunt.strict, "exit with status 1 if any rule has an error");
+    hunt_cmd->add_option("--tenant-field", hunt.tenant_field,
+                         "event field naming the establishment (correlation never crosses it)");
+    std::string lateness = "5m";
+    hunt_cmd
+        ->add_option("--lateness", lateness,
+                     "how far behind the newest event time an event may arrive and still be "
+                     "correlated (e.g. 30s, 5m, 1h; default 5m)")
+        ->check([](const std::string& v) {
+          return vigie::parse_duration_ms(v) ? std::string()
+                                             : std::string("expected a duration such as 30s, "
+                                                           "5m, 1h");
+        });
     add_rule_options(*hunt_cmd, hunt.rules);
 
     CLI::App* demo_cmd =
@@ -68,7 +81,10 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (*check_cmd) return vigie::app::rules_check(check);
-    if (*hunt_cmd) return vigie::app::hunt(hunt);
+    if (*hunt_cmd) {
+      hunt.lateness_ms = *vigie::parse_duration_ms(lateness);
+      return vigie::app::hunt(hunt);
+    }
     if (*demo_cmd) return vigie::app::demo(home);
     return 2;
   } catch (const std::exception& e) {

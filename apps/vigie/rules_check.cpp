@@ -1,16 +1,17 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "match/load.h"
+#include "correlate/load.h"
 
 namespace vigie::app {
 
 int rules_check(const CheckOptions& options) {
-  match::LoadedRules loaded = match::load_rule_set(
+  correlate::LoadedDetection loaded = correlate::load_detection(
       {options.rules.paths, options.rules.placeholders, options.rules.logsource_maps});
   const rules::Diagnostics& d = loaded.diags;
   if (options.format == "json") {
-    std::string out = "{\"rules_loaded\":" + std::to_string(loaded.rules->size()) +
+    std::string out = "{\"rules_loaded\":" + std::to_string(loaded.loaded()) +
+                      ",\"correlations_loaded\":" + std::to_string(loaded.correlations->size()) +
                       ",\"files\":" + std::to_string(loaded.files) +
                       ",\"errors\":" + std::to_string(d.errors()) +
                       ",\"warnings\":" + std::to_string(d.warnings()) +
@@ -18,7 +19,7 @@ int rules_check(const CheckOptions& options) {
     std::fputs(out.c_str(), stdout);
   } else {
     std::fputs(d.render_text().c_str(), stdout);
-    std::printf("%zu rules loaded, %zu errors, %zu warnings\n", loaded.rules->size(), d.errors(),
+    std::printf("%zu rules loaded, %zu errors, %zu warnings\n", loaded.loaded(), d.errors(),
                 d.warnings());
   }
   return d.errors() > 0 ? 1 : 0;

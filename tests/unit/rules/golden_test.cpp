@@ -2,7 +2,7 @@
 // `vigie rules check tests/golden/diagnostics/NAME.yml` loads it, and what the command would print
 // must equal NAME.expected byte for byte.
 //
-// The test calls match::load_rule_set() and renders Diagnostics::render_text() plus the summary
+// The test calls correlate::load_detection() and renders Diagnostics::render_text() plus the summary
 // line in-process rather than running the `vigie` binary: it is the same code path (rules_check.cpp
 // is those two calls), it runs under the sanitizer build with the rest of unit_rules, and it needs
 // no binary path. tests/cli/golden_test.sh runs the built binary over the same files, so the
@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "match/load.h"
+#include "correlate/load.h"
 #include "rules/diagnostics.h"
 
 namespace vigie::rules {
@@ -83,8 +83,8 @@ class ScopedCwd {
 // What `vigie rules check PATH` prints on stdout (apps/vigie/rules_check.cpp, text format).
 std::string rules_check_output(const std::string& rule_rel) {
   ScopedCwd cwd(source_dir());
-  match::LoadedRules loaded = match::load_rule_set({{rule_rel}, "", {}});
-  return loaded.diags.render_text() + std::to_string(loaded.rules->size()) + " rules loaded, " +
+  correlate::LoadedDetection loaded = correlate::load_detection({{rule_rel}, "", {}});
+  return loaded.diags.render_text() + std::to_string(loaded.loaded()) + " rules loaded, " +
          std::to_string(loaded.diags.errors()) + " errors, " +
          std::to_string(loaded.diags.warnings()) + " warnings\n";
 }
