@@ -78,6 +78,8 @@ class Feed {
   std::vector<correlate::Alert>& alerts() { return alerts_; }
   correlate::Engine& engine() { return engine_; }
   std::uint64_t count() const { return count_; }
+  // Continues the references of another feed (a restored engine picks up where it stopped).
+  void continue_count(std::uint64_t count) { count_ = count; }
 
  private:
   std::shared_ptr<const match::RuleSet> rules_;
