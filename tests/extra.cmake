@@ -3,6 +3,7 @@
 #   demo_smoke          `vigie demo` (the README quick start's main job) exits 0    label smoke
 #   cli_golden          `vigie rules check` prints every golden diagnostic exactly  label cli
 #                       and exits 1 exactly when there are errors (tests/cli/)
+#   cli_hunt_correlation `vigie hunt` prints correlation alerts as documented        label cli
 #   script_syntax_*     `bash -n` on every shell script of scripts/ and .ci/run      label lint
 #   script_shellcheck   shellcheck on the same scripts, only if shellcheck exists    label lint
 #   fuzz_smoke          scripts/fuzz_smoke.sh --no-build on this build dir; only in  label fuzz
@@ -16,6 +17,10 @@ if(TARGET vigie)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/golden_test.sh $<TARGET_FILE:vigie>
       ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli_golden PROPERTIES LABELS "cli" TIMEOUT 120)
+  add_test(NAME cli_hunt_correlation
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/hunt_correlation_test.sh $<TARGET_FILE:vigie>
+      ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_hunt_correlation PROPERTIES LABELS "cli" TIMEOUT 120)
 endif()
 
 file(GLOB VIGIE_SHELL_SCRIPTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scripts/*.sh
