@@ -4,6 +4,7 @@
 #   cli_golden          `vigie rules check` prints every golden diagnostic exactly  label cli
 #                       and exits 1 exactly when there are errors (tests/cli/)
 #   cli_hunt_correlation `vigie hunt` prints correlation alerts as documented        label cli
+#   docs_examples       the examples of docs/correlation.md give what the doc shows label cli
 #   script_syntax_*     `bash -n` on every shell script of scripts/ and .ci/run      label lint
 #   script_shellcheck   shellcheck on the same scripts, only if shellcheck exists    label lint
 #   fuzz_smoke          scripts/fuzz_smoke.sh --no-build on this build dir; only in  label fuzz
@@ -21,6 +22,10 @@ if(TARGET vigie)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/hunt_correlation_test.sh $<TARGET_FILE:vigie>
       ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli_hunt_correlation PROPERTIES LABELS "cli" TIMEOUT 120)
+  add_test(NAME docs_examples
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/docs_examples_test.sh $<TARGET_FILE:vigie>
+      ${PROJECT_SOURCE_DIR})
+  set_tests_properties(docs_examples PROPERTIES LABELS "cli" TIMEOUT 120)
 endif()
 
 file(GLOB VIGIE_SHELL_SCRIPTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scripts/*.sh

@@ -67,8 +67,14 @@ void append_number(std::string& out, double v) {
     out += "null";
     return;
   }
+  // Whole values (counts, sums of byte counts) print as integers, not in exponent notation.
+  if (std::trunc(v) == v && std::fabs(v) < 1e15) {
+    out += std::to_string(static_cast<long long>(v));
+    return;
+  }
+  // 15 significant digits: an interpolated percentile prints 2702000000, not 2702000000.0000005.
   char buf[32];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 15);
   out.append(buf, res.ptr);
 }
 
