@@ -275,12 +275,22 @@ class Engine::Impl {
     in.hash = std::hash<std::string_view>{}(in.key);
     if (s.index.find(in.hash, in.key, s.groups) != GroupIndex::kAbsent) return false;
     in.live = true;
+    // The stored deadline, not a recomputed one: groups due at once are decided in deadline
+    // order, so alerts come out in the order an uninterrupted run gives them.
+    const std::int64_t scheduled = in.scheduled;
     in.scheduled = kNone;
     if (!cc.needs_payload) in.payload.clear();
     auto slot = static_cast<std::uint32_t>(s.groups.size());
     s.groups.push_back(std::move(in));
     s.index.insert(slot, s.groups);
     ++s.live;
+    Group& g = s.groups.back();
+    if (scheduled != kNone) {
+      g.scheduled = scheduled;
+      s.heap.push_back({scheduled, g.seq, slot, g.gen});
+      std::push_heap(s.heap.begin(), s.heap.end(), later);
+      next_deadline_ = std::min(next_deadline_, scheduled);
+    }
     schedule(s, slot, cc);
     return true;
   }
@@ -753,12 +763,21 @@ class SnapshotCodec {
       w.u8(static_cast<std::uint8_t>(cc.rule.type));
       w.u8(cc.needs_payload ? 1 : 0);
       w.u32(static_cast<std::uint32_t>(st.live));
+      // Groups in creation order, not slot order: equal states give equal bytes.
+      std::vector<const Group*> live;
+      live.reserve(st.live);
       for (const Group& g : st.groups) {
-        if (!g.live) continue;
+        if (g.live) live.push_back(&g);
+      }
+      std::sort(live.begin(), live.end(),
+                [](const Group* a, const Group* b) { return a->seq < b->seq; });
+      for (const Group* gp : live) {
+        const Group& g = *gp;
         w.str(g.key);
         w.u64(g.seq);
         w.i64(g.episode_end);
         w.i64(g.decided_until);
+        w.i64(g.scheduled);
         w.u32(static_cast<std::uint32_t>(g.items.size()));
         for (std::size_t i = 0; i < g.items.size(); ++i) {
           w.i64(g.items[i].time);
@@ -807,13 +826,14 @@ class SnapshotCodec {
       bool keep = c < e.states_.size() && static_cast<std::uint8_t>(e.set_.at(c).rule.type) == type &&
                   e.set_.at(c).needs_payload == payload;
       if (keep && e.states_[c].live > 0) return fail("a correlation appears twice");
-      std::uint32_t ngroups = r.count(32);
+      std::uint32_t ngroups = r.count(40);
       for (std::uint32_t gi = 0; gi < ngroups && r.ok(); ++gi) {
         Group g;
         g.key = std::string(r.str());
         g.seq = r.u64();
         g.episode_end = r.i64();
         g.decided_until = r.i64();
+        g.scheduled = r.i64();
         std::uint32_t nitems = r.count(16);
         for (std::uint32_t i = 0; i < nitems && r.ok(); ++i) {
           Item it{r.i64(), r.u64()};

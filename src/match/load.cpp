@@ -16,14 +16,9 @@ LoadedRules load_rule_set(const RuleSources& sources) {
   }
   rules::LoadResult loaded = rules::load_rule_paths(sources.rule_paths, out.diags);
   out.files = loaded.files;
-  options.extra_fields = sources.extra_fields;
-  for (const rules::Correlation& c : loaded.correlations) {
-    for (const std::string& f : c.group_by) options.extra_fields.push_back(f);
-    for (const std::string& f : c.fields) options.extra_fields.push_back(f);
-    for (const rules::CorrelationAlias& a : c.aliases) {
-      for (const auto& [ref, field] : a.fields) options.extra_fields.push_back(field);
-    }
-  }
+  options.extra_fields = rules::correlation_fields(loaded.correlations);
+  options.extra_fields.insert(options.extra_fields.end(), sources.extra_fields.begin(),
+                              sources.extra_fields.end());
   out.correlations = std::move(loaded.correlations);
   out.rules = RuleSet::compile(std::move(loaded.rules), options, out.diags);
   out.diags.sort();

@@ -22,4 +22,16 @@ const char* correlation_type_name(CorrelationType t) {
   return "unknown";
 }
 
+std::vector<std::string> correlation_fields(const std::vector<Correlation>& correlations) {
+  std::vector<std::string> out;
+  for (const Correlation& c : correlations) {
+    out.insert(out.end(), c.group_by.begin(), c.group_by.end());
+    out.insert(out.end(), c.fields.begin(), c.fields.end());
+    for (const CorrelationAlias& a : c.aliases) {
+      for (const auto& [ref, field] : a.fields) out.push_back(field);
+    }
+  }
+  return out;
+}
+
 }  // namespace vigie::rules

@@ -77,4 +77,8 @@ struct Correlation {
   std::map<std::string, std::string> custom;
 };
 
+// Every event field the correlations read (group-by names, condition fields, alias targets), for
+// the rule compiler to intern so that readers materialise them. May repeat a name.
+std::vector<std::string> correlation_fields(const std::vector<Correlation>& correlations);
+
 }  // namespace vigie::rules
