@@ -12,8 +12,9 @@
 //   edges included, holds events that satisfy the condition. Conditions that can only become true
 //   as events are added (gt/gte on event_count, value_count, temporal, temporal_ordered,
 //   value_sum) are decided as soon as they hold; the others (lt, lte, eq, neq, and every
-//   value_avg and value_percentile condition) over each window that starts at one of the group's
-//   events, once the watermark passes the window's end.
+//   value_avg and value_percentile condition) over each maximal window that starts at one of the
+//   group's events (one that holds an event no earlier window holds), once the watermark passes
+//   the window's end.
 // - Groups. The group key is the tenant plus the group-by values (through aliases). An event that
 //   lacks a group-by field (absent or null) does not take part in that correlation (counted as
 //   missing_group_field): it is not lumped with others into an "empty" group. Values compare as
