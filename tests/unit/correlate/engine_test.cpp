@@ -197,6 +197,20 @@ TEST(Temporal, AllRulesInAnyOrder) {
   EXPECT_EQ(f.alerts()[0].value, 2);
 }
 
+TEST(Temporal, AConditionAsksForSomeOfTheRules) {
+  auto d = load_ok(kFailed + kSuccess + kRead +
+                   corr("two_of_three", "01",
+                        "  type: temporal\n  rules: [failed, success, read]\n"
+                        "  group-by: [user]\n  timespan: 5m\n  condition: {gte: 2}\n"));
+  Feed f(d);
+  f.event(0, R"("action":"read","user":"alice")");
+  f.event(10, R"("action":"read","user":"alice")");
+  EXPECT_TRUE(f.alerts().empty());  // one rule, twice
+  f.event(20, R"("action":"ok","user":"alice")");
+  ASSERT_EQ(f.alerts().size(), 1u);
+  EXPECT_EQ(f.alerts()[0].value, 2);
+}
+
 TEST(TemporalOrdered, RequiresTheOrderListed) {
   auto yaml = kFailed + kSuccess +
               corr("then", "01",
@@ -522,6 +536,20 @@ TEST(Bounds, EventsBeyondThePerGroupCapDropTheOldest) {
   f.flush();
   EXPECT_TRUE(f.alerts().empty());  // only 3 events are held: never 4 distinct
   EXPECT_EQ(f.engine().stats().items_evicted, 2u);
+}
+
+TEST(Bounds, AnAlertListsAtMostTheCappedEventsAndCountsThemAll) {
+  auto d = load_ok(kFailed + corr("spray", "01",
+                                  "  type: event_count\n  rules: [failed]\n  group-by: [user]\n"
+                                  "  timespan: 1h\n  condition: {gte: 40}\n"));
+  Feed f(d);
+  for (int i = 0; i < 40; ++i) f.event(i, R"("action":"fail","user":"u")");
+  ASSERT_EQ(f.alerts().size(), 1u);
+  const Alert& a = f.alerts()[0];
+  EXPECT_EQ(a.event_count, 40u);
+  ASSERT_EQ(a.events.size(), 32u);  // Limits::max_alert_events
+  EXPECT_EQ(a.events.front(), 1u);  // the first contributing events, in time order
+  EXPECT_EQ(a.events.back(), 32u);
 }
 
 TEST(Bounds, StateExpiresWithEventTime) {
