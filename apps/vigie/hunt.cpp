@@ -260,8 +260,9 @@ int hunt(const HuntOptions& options) {
       continue;
     }
     ev.line = lines.line_number();
+    // The establishment as written: a string, or a number such as a FINESS code written bare.
     if (const event::Value* t = ev.get(tenant_field);
-        t != nullptr && t->kind == event::Kind::kString) {
+        t != nullptr && (t->kind == event::Kind::kString || t->kind == event::Kind::kInt)) {
       ev.tenant = t->text;
     }
     std::span<const std::uint32_t> matched = matcher.match(ev);
