@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <memory>
 
 #include "common/digest.h"
 #include "common/number.h"
@@ -24,18 +25,218 @@ struct Item {
   EventRef ref;
 };
 
-struct Group {
-  std::string key;  // encoded tenant and group values (encode_key)
-  std::uint64_t hash = 0;
-  std::uint64_t seq = 0;  // creation order: breaks ties between equal deadlines
-  std::uint32_t gen = 0;  // bumped when the slot is freed: invalidates heap entries
-  bool live = false;
-  std::int64_t episode_end = kNone;  // end of the last satisfying window
-  std::int64_t scheduled = kNone;    // deadline of this group's valid heap entry
-  std::int64_t decided_until = kNone;  // end of the last window decided at close
-  std::vector<Item> items;           // sorted by time; equal times in arrival order
-  std::vector<Payload> payload;      // parallel to items when the correlation needs it
+// Memory layout. Most groups hold a key of a few dozen bytes and one or two events, and there are
+// hundreds of thousands of them: a group is kept to 104 bytes with its key inline and its first
+// event inline, payloads are out of line (only value_* and temporal types have them), the index
+// keeps no hash (keys are short and inline: comparing them is as cheap), and slots
+// live in fixed chunks rather than in a vector that doubles.
+
+// A group key (append_component encoding), inline up to kInline bytes, else on the heap (the
+// pointer is kept in the first bytes of buf_).
+class Key {
+ public:
+  static constexpr std::size_t kInline = 32;
+  Key() = default;
+  Key(Key&& o) noexcept { take(o); }
+  Key& operator=(Key&& o) noexcept {
+    if (this != &o) {
+      clear();
+      take(o);
+    }
+    return *this;
+  }
+  Key(const Key&) = delete;
+  Key& operator=(const Key&) = delete;
+  ~Key() { clear(); }
+
+  void assign(std::string_view v) {
+    clear();
+    char* p = buf_;
+    if (v.size() > kInline) {
+      p = new char[v.size()];
+      std::memcpy(buf_, &p, sizeof p);
+    }
+    if (!v.empty()) std::memcpy(p, v.data(), v.size());
+    size_ = static_cast<std::uint32_t>(v.size());
+  }
+  void clear() {
+    if (size_ > kInline) delete[] heap();
+    size_ = 0;
+  }
+  std::string_view view() const { return {size_ > kInline ? heap() : buf_, size_}; }
+  std::size_t heap_bytes() const { return size_ > kInline ? size_ : 0; }
+
+ private:
+  char* heap() const {
+    char* p;
+    std::memcpy(&p, buf_, sizeof p);
+    return p;
+  }
+  void take(Key& o) {
+    std::memcpy(buf_, o.buf_, kInline);
+    size_ = o.size_;
+    o.size_ = 0;
+  }
+  char buf_[kInline] = {};
+  std::uint32_t size_ = 0;
 };
+
+// A group's events, sorted by time: the first one inline, more on the heap (capacity doubles).
+class Items {
+ public:
+  Items() = default;
+  Items(Items&& o) noexcept { take(o); }
+  Items& operator=(Items&& o) noexcept {
+    if (this != &o) {
+      release();
+      take(o);
+    }
+    return *this;
+  }
+  Items(const Items&) = delete;
+  Items& operator=(const Items&) = delete;
+  ~Items() { release(); }
+
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  Item* begin() { return data(); }
+  Item* end() { return data() + size_; }
+  const Item* begin() const { return data(); }
+  const Item* end() const { return data() + size_; }
+  Item& operator[](std::size_t i) { return data()[i]; }
+  const Item& operator[](std::size_t i) const { return data()[i]; }
+  const Item& front() const { return data()[0]; }
+  const Item& back() const { return data()[size_ - 1]; }
+  std::size_t heap_bytes() const { return cap_ > 1 ? cap_ * sizeof(Item) : 0; }
+
+  void insert(std::size_t pos, const Item& item) {
+    if (size_ == cap_) grow();
+    Item* d = data();
+    std::memmove(d + pos + 1, d + pos, (size_ - pos) * sizeof(Item));
+    d[pos] = item;
+    ++size_;
+  }
+  void push_back(const Item& item) { insert(size_, item); }
+  void erase_front(std::size_t n) {
+    Item* d = data();
+    std::memmove(d, d + n, (size_ - n) * sizeof(Item));
+    size_ -= static_cast<std::uint32_t>(n);
+  }
+  void release() {
+    if (cap_ > 1) delete[] heap_;
+    size_ = 0;
+    cap_ = 1;
+  }
+
+ private:
+  Item* data() { return cap_ > 1 ? heap_ : &one_; }
+  const Item* data() const { return cap_ > 1 ? heap_ : &one_; }
+  void grow() {
+    const std::uint32_t cap = cap_ * 2;
+    Item* p = new Item[cap];
+    std::memcpy(p, data(), size_ * sizeof(Item));
+    if (cap_ > 1) delete[] heap_;
+    heap_ = p;
+    cap_ = cap;
+  }
+  void take(Items& o) {
+    size_ = o.size_;
+    cap_ = o.cap_;
+    if (cap_ > 1) {
+      heap_ = o.heap_;
+    } else {
+      one_ = o.one_;
+    }
+    o.size_ = 0;
+    o.cap_ = 1;
+  }
+  union {
+    Item one_{};
+    Item* heap_;
+  };
+  std::uint32_t size_ = 0;
+  std::uint32_t cap_ = 1;
+};
+
+// Per-event payloads, parallel to a group's items; allocated only for correlations that keep
+// payloads.
+class Payloads {
+ public:
+  Payload& operator[](std::size_t i) { return (*v_)[i]; }
+  const Payload& operator[](std::size_t i) const { return (*v_)[i]; }
+  std::span<const Payload> span() const {
+    return v_ ? std::span<const Payload>(*v_) : std::span<const Payload>();
+  }
+  void insert(std::size_t pos, Payload&& p) {
+    if (!v_) v_ = std::make_unique<std::vector<Payload>>();
+    v_->insert(v_->begin() + static_cast<std::ptrdiff_t>(pos), std::move(p));
+  }
+  void push_back(Payload&& p) { insert(v_ ? v_->size() : 0, std::move(p)); }
+  void erase_front(std::size_t n) {
+    if (v_) v_->erase(v_->begin(), v_->begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  void clear() { v_.reset(); }
+  std::size_t heap_bytes() const {
+    if (!v_) return 0;
+    std::size_t bytes = sizeof(std::vector<Payload>) + v_->capacity() * sizeof(Payload);
+    for (const Payload& p : *v_) {
+      if (p.value.capacity() > 15) bytes += p.value.capacity() + 1;
+      bytes += p.refs.capacity() * sizeof(EventRef);
+    }
+    return bytes;
+  }
+
+ private:
+  std::unique_ptr<std::vector<Payload>> v_;
+};
+
+struct Group {
+  Key key;                // encoded tenant and group values (append_component)
+  std::uint32_t gen = 0;  // odd while live; bumped when created and freed: invalidates heap entries
+  std::uint64_t seq = 0;  // creation order: breaks ties between equal deadlines
+  std::int64_t episode_end = kNone;    // end of the last satisfying window
+  std::int64_t scheduled = kNone;      // deadline of this group's valid heap entry
+  std::int64_t decided_until = kNone;  // end of the last window decided at close
+  Items items;                         // sorted by time; equal times in arrival order
+  Payloads payload;                    // parallel to items when the correlation needs it
+
+  bool live() const { return (gen & 1) != 0; }
+};
+
+// Group slots in fixed chunks: references stay valid as slots are added, and the memory is the
+// slots in use rounded up to a chunk, not up to the next power of two.
+class GroupStore {
+ public:
+  static constexpr std::uint32_t kChunk = 256;
+  Group& operator[](std::uint32_t i) { return chunks_[i / kChunk][i % kChunk]; }
+  const Group& operator[](std::uint32_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  std::uint32_t size() const { return size_; }
+  Group& emplace_back() {
+    if (size_ == chunks_.size() * kChunk) chunks_.push_back(std::make_unique<Group[]>(kChunk));
+    return (*this)[size_++];
+  }
+  std::size_t bytes() const {
+    return chunks_.size() * kChunk * sizeof(Group) +
+           chunks_.capacity() * sizeof(std::unique_ptr<Group[]>);
+  }
+
+ private:
+  std::vector<std::unique_ptr<Group[]>> chunks_;
+  std::uint32_t size_ = 0;
+};
+
+std::uint32_t key_hash(std::string_view key) {
+  const std::uint64_t h = std::hash<std::string_view>{}(key);
+  return static_cast<std::uint32_t>(h ^ (h >> 32));
+}
+
+// push_back with capacity growing by a quarter instead of doubling: the heap and the free list
+// hold one entry per group, so their slack is part of what a group costs.
+template <typename T>
+void push_back_growing_by_a_quarter(std::vector<T>& v, const T& x) {
+  if (v.size() == v.capacity()) v.reserve(v.capacity() + v.capacity() / 4 + 16);
+  v.push_back(x);
+}
 
 struct HeapEntry {
   std::int64_t deadline;
@@ -74,31 +275,35 @@ std::vector<std::string> decode_key(std::string_view key) {
 // Open addressing over group slots, linear probing, backward-shift deletion.
 class GroupIndex {
  public:
-  std::uint32_t find(std::uint64_t hash, std::string_view key, const std::vector<Group>& groups) const {
+  std::uint32_t find(std::uint32_t hash, std::string_view key, const GroupStore& groups) const {
     if (table_.empty()) return kAbsent;
-    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+    for (std::size_t i = home(hash);; i = next(i)) {
       std::uint32_t e = table_[i];
       if (e == 0) return kAbsent;
-      const Group& g = groups[e - 1];
-      if (g.hash == hash && g.key == key) return e - 1;
+      if (groups[e - 1].key.view() == key) return e - 1;
     }
   }
-  void insert(std::uint32_t slot, const std::vector<Group>& groups) {
-    if ((size_ + 1) * 2 > table_.size()) grow(groups);
-    place(slot, groups[slot].hash);
+  // `slot` is live and holds its key.
+  void insert(std::uint32_t slot, std::uint32_t hash, const GroupStore& groups) {
+    if ((size_ + 1) * 2 > table_.size()) {
+      grow(groups);  // places every live slot, this one included
+      return;
+    }
+    place(slot, hash);
     ++size_;
   }
-  void erase(std::uint32_t slot, const std::vector<Group>& groups) {
-    std::size_t pos = groups[slot].hash & mask_;
-    while (table_[pos] != slot + 1) pos = (pos + 1) & mask_;
+  // `slot` still holds its key.
+  void erase(std::uint32_t slot, const GroupStore& groups) {
+    std::size_t pos = home(key_hash(groups[slot].key.view()));
+    while (table_[pos] != slot + 1) pos = next(pos);
     std::size_t j = pos;
     while (true) {
-      j = (j + 1) & mask_;
+      j = next(j);
       std::uint32_t e = table_[j];
       if (e == 0) break;
-      std::size_t home = groups[e - 1].hash & mask_;
+      std::size_t h = home(key_hash(groups[e - 1].key.view()));
       // Move e back to `pos` unless its home lies cyclically in (pos, j].
-      bool stays = pos <= j ? (home > pos && home <= j) : (home > pos || home <= j);
+      bool stays = pos <= j ? (h > pos && h <= j) : (h > pos || h <= j);
       if (!stays) {
         table_[pos] = e;
         pos = j;
@@ -107,37 +312,41 @@ class GroupIndex {
     table_[pos] = 0;
     --size_;
   }
-  void clear() {
-    table_.clear();
-    size_ = 0;
-    mask_ = 0;
-  }
   std::size_t bytes() const { return table_.capacity() * sizeof(std::uint32_t); }
 
   static constexpr std::uint32_t kAbsent = ~0u;
 
  private:
-  void place(std::uint32_t slot, std::uint64_t hash) {
-    std::size_t i = hash & mask_;
-    while (table_[i] != 0) i = (i + 1) & mask_;
+  // Any table size (no power of two, so it grows by half rather than doubling): a 32-bit hash
+  // maps to [0, size) by multiplication.
+  std::size_t home(std::uint32_t hash) const {
+    return static_cast<std::size_t>((std::uint64_t{hash} * table_.size()) >> 32);
+  }
+  std::size_t next(std::size_t i) const { return i + 1 == table_.size() ? 0 : i + 1; }
+  void place(std::uint32_t slot, std::uint32_t hash) {
+    std::size_t i = home(hash);
+    while (table_[i] != 0) i = next(i);
     table_[i] = slot + 1;
   }
-  void grow(const std::vector<Group>& groups) {
-    std::size_t n = std::max<std::size_t>(16, table_.size() * 2);
-    table_.assign(n, 0);
-    mask_ = n - 1;
+  void grow(const GroupStore& groups) {
+    std::size_t n = std::max<std::size_t>(16, table_.size() + table_.size() / 2);
+    while ((size_ + 1) * 2 > n) n += n / 2;
+    std::vector<std::uint32_t>(n, 0).swap(table_);
+    size_ = 0;
     for (std::uint32_t s = 0; s < groups.size(); ++s) {
-      if (groups[s].live) place(s, groups[s].hash);
+      if (groups[s].live()) {
+        place(s, key_hash(groups[s].key.view()));
+        ++size_;
+      }
     }
   }
 
-  std::vector<std::uint32_t> table_;
-  std::size_t mask_ = 0;
+  std::vector<std::uint32_t> table_;  // slot + 1, 0 when empty; at most half full
   std::size_t size_ = 0;
 };
 
 struct State {
-  std::vector<Group> groups;  // slots
+  GroupStore groups;  // slots
   std::vector<std::uint32_t> free_slots;
   GroupIndex index;
   std::vector<HeapEntry> heap;
@@ -243,15 +452,11 @@ class Engine::Impl {
   std::size_t state_bytes() const {
     std::size_t bytes = 0;
     for (const State& s : states_) {
-      bytes += s.groups.capacity() * sizeof(Group) + s.free_slots.capacity() * 4 +
+      bytes += s.groups.bytes() + s.free_slots.capacity() * sizeof(std::uint32_t) +
                s.index.bytes() + s.heap.capacity() * sizeof(HeapEntry);
-      for (const Group& g : s.groups) {
-        if (g.key.capacity() > 15) bytes += g.key.capacity() + 1;
-        bytes += g.items.capacity() * sizeof(Item) + g.payload.capacity() * sizeof(Payload);
-        for (const Payload& p : g.payload) {
-          if (p.value.capacity() > 15) bytes += p.value.capacity() + 1;
-          bytes += p.refs.capacity() * sizeof(EventRef);
-        }
+      for (std::uint32_t slot = 0; slot < s.groups.size(); ++slot) {
+        const Group& g = s.groups[slot];
+        bytes += g.key.heap_bytes() + g.items.heap_bytes() + g.payload.heap_bytes();
       }
     }
     return bytes;
@@ -272,22 +477,21 @@ class Engine::Impl {
   bool adopt_group(std::uint32_t c, Group&& in) {
     State& s = states_[c];
     const CompiledCorrelation& cc = set_.at(c);
-    in.hash = std::hash<std::string_view>{}(in.key);
-    if (s.index.find(in.hash, in.key, s.groups) != GroupIndex::kAbsent) return false;
-    in.live = true;
+    const std::uint32_t hash = key_hash(in.key.view());
+    if (s.index.find(hash, in.key.view(), s.groups) != GroupIndex::kAbsent) return false;
+    in.gen = 1;
     // The stored deadline, not a recomputed one: groups due at once are decided in deadline
     // order, so alerts come out in the order an uninterrupted run gives them.
     const std::int64_t scheduled = in.scheduled;
     in.scheduled = kNone;
     if (!cc.needs_payload) in.payload.clear();
     auto slot = static_cast<std::uint32_t>(s.groups.size());
-    s.groups.push_back(std::move(in));
-    s.index.insert(slot, s.groups);
+    Group& g = s.groups.emplace_back() = std::move(in);
+    s.index.insert(slot, hash, s.groups);
     ++s.live;
-    Group& g = s.groups.back();
     if (scheduled != kNone) {
       g.scheduled = scheduled;
-      s.heap.push_back({scheduled, g.seq, slot, g.gen});
+      push_back_growing_by_a_quarter(s.heap, HeapEntry{scheduled, g.seq, slot, g.gen});
       std::push_heap(s.heap.begin(), s.heap.end(), later);
       next_deadline_ = std::min(next_deadline_, scheduled);
     }
@@ -397,7 +601,7 @@ class Engine::Impl {
   void insert(std::uint32_t c, Item item, Payload&& payload) {
     const CompiledCorrelation& cc = set_.at(c);
     State& s = states_[c];
-    std::uint64_t hash = std::hash<std::string_view>{}(key_);
+    const std::uint32_t hash = key_hash(key_);
     std::uint32_t slot = s.index.find(hash, key_, s.groups);
     if (slot == GroupIndex::kAbsent) slot = create_group(s, hash);
     Group& g = s.groups[slot];
@@ -408,18 +612,17 @@ class Engine::Impl {
     if (g.items.size() >= options_.limits.max_items_per_group) {
       ++stats_.items_evicted;
       if (pos == 0) return;  // the new event is the oldest: it is the one dropped
-      g.items.erase(g.items.begin());
-      if (cc.needs_payload) g.payload.erase(g.payload.begin());
+      g.items.erase_front(1);
+      if (cc.needs_payload) g.payload.erase_front(1);
       --pos;
     }
-    g.items.insert(g.items.begin() + static_cast<std::ptrdiff_t>(pos), item);
-    if (cc.needs_payload)
-      g.payload.insert(g.payload.begin() + static_cast<std::ptrdiff_t>(pos), std::move(payload));
+    g.items.insert(pos, item);
+    if (cc.needs_payload) g.payload.insert(pos, std::move(payload));
     schedule(s, slot, cc);
     if (cc.eager) eager_check(c, g, pos);
   }
 
-  std::uint32_t create_group(State& s, std::uint64_t hash) {
+  std::uint32_t create_group(State& s, std::uint32_t hash) {
     if (s.live >= options_.limits.max_groups) evict(s);
     std::uint32_t slot;
     if (!s.free_slots.empty()) {
@@ -430,14 +633,13 @@ class Engine::Impl {
       s.groups.emplace_back();
     }
     Group& g = s.groups[slot];
-    g.key = key_;
-    g.hash = hash;
+    g.key.assign(key_);
     g.seq = next_seq_++;
-    g.live = true;
+    ++g.gen;  // odd: live
     g.episode_end = kNone;
     g.decided_until = kNone;
     g.scheduled = kNone;
-    s.index.insert(slot, s.groups);
+    s.index.insert(slot, hash, s.groups);
     ++s.live;
     return slot;
   }
@@ -445,12 +647,11 @@ class Engine::Impl {
   void free_group(State& s, std::uint32_t slot) {
     Group& g = s.groups[slot];
     s.index.erase(slot, s.groups);
-    g.live = false;
-    ++g.gen;
-    std::string().swap(g.key);
-    std::vector<Item>().swap(g.items);
-    std::vector<Payload>().swap(g.payload);
-    s.free_slots.push_back(slot);
+    ++g.gen;  // even: free
+    g.key.clear();
+    g.items.release();
+    g.payload.clear();
+    push_back_growing_by_a_quarter(s.free_slots, slot);
     --s.live;
   }
 
@@ -465,7 +666,7 @@ class Engine::Impl {
     v.reserve(s.live);
     for (std::uint32_t slot = 0; slot < s.groups.size(); ++slot) {
       const Group& g = s.groups[slot];
-      if (!g.live) continue;
+      if (!g.live()) continue;
       v.push_back({g.items.empty() ? g.episode_end : g.items.back().time, g.seq, slot});
     }
     std::size_t k = std::max<std::size_t>(1, v.size() / 16);
@@ -492,7 +693,7 @@ class Engine::Impl {
     std::int64_t d = deadline(g, cc.rule.timespan_ms);
     if (g.scheduled != kNone && g.scheduled <= d) return;
     g.scheduled = d;
-    s.heap.push_back({d, g.seq, slot, g.gen});
+    push_back_growing_by_a_quarter(s.heap, HeapEntry{d, g.seq, slot, g.gen});
     std::push_heap(s.heap.begin(), s.heap.end(), later);
     if (s.heap.size() > 4 * s.live + 1024) rebuild_heap(s);
     next_deadline_ = std::min(next_deadline_, d);
@@ -502,7 +703,7 @@ class Engine::Impl {
     s.heap.clear();
     for (std::uint32_t slot = 0; slot < s.groups.size(); ++slot) {
       const Group& g = s.groups[slot];
-      if (g.live && g.scheduled != kNone) s.heap.push_back({g.scheduled, g.seq, slot, g.gen});
+      if (g.live() && g.scheduled != kNone) s.heap.push_back({g.scheduled, g.seq, slot, g.gen});
     }
     std::make_heap(s.heap.begin(), s.heap.end(), later);
   }
@@ -516,11 +717,11 @@ class Engine::Impl {
       std::pop_heap(s.heap.begin(), s.heap.end(), later);
       s.heap.pop_back();
       Group& g = s.groups[top.slot];
-      if (!g.live || g.gen != top.gen || g.scheduled != top.deadline) continue;
+      if (g.gen != top.gen || g.scheduled != top.deadline) continue;
       g.scheduled = kNone;
       std::int64_t due = deadline(g, span);
       if (due == kNone || due <= w) service(c, top.slot, w);
-      if (s.groups[top.slot].live && s.groups[top.slot].gen == top.gen) schedule(s, top.slot, cc);
+      if (s.groups[top.slot].gen == top.gen) schedule(s, top.slot, cc);
     }
   }
 
@@ -534,9 +735,8 @@ class Engine::Impl {
     std::size_t m = 0;
     while (m < g.items.size() && (w == kInfinity || g.items[m].time < w - span)) ++m;
     if (!cc.eager && m > 0) sweep(c, g, 0, m, /*at_close=*/true);
-    g.items.erase(g.items.begin(), g.items.begin() + static_cast<std::ptrdiff_t>(m));
-    if (cc.needs_payload)
-      g.payload.erase(g.payload.begin(), g.payload.begin() + static_cast<std::ptrdiff_t>(m));
+    g.items.erase_front(m);
+    if (cc.needs_payload) g.payload.erase_front(m);
     if (g.items.empty() && (g.episode_end == kNone || g.episode_end < w)) free_group(s, slot);
   }
 
@@ -601,7 +801,7 @@ class Engine::Impl {
   static std::span<const Payload> window(const CompiledCorrelation& cc, const Group& g,
                                          std::size_t a, std::size_t r) {
     if (!cc.needs_payload) return {};
-    return std::span<const Payload>(g.payload).subspan(a, r - a);
+    return g.payload.span().subspan(a, r - a);
   }
 
   void satisfied(std::uint32_t c, Group& g, std::size_t a, std::size_t r, std::int64_t start,
@@ -615,7 +815,7 @@ class Engine::Impl {
     const CompiledCorrelation& cc = set_.at(c);
     Alert alert;
     alert.correlation = c;
-    std::vector<std::string> parts = decode_key(g.key);
+    std::vector<std::string> parts = decode_key(g.key.view());
     if (!parts.empty()) {
       alert.tenant = std::move(parts.front());
       alert.group.assign(std::make_move_iterator(parts.begin() + 1),
@@ -766,14 +966,14 @@ class SnapshotCodec {
       // Groups in creation order, not slot order: equal states give equal bytes.
       std::vector<const Group*> live;
       live.reserve(st.live);
-      for (const Group& g : st.groups) {
-        if (g.live) live.push_back(&g);
+      for (std::uint32_t slot = 0; slot < st.groups.size(); ++slot) {
+        if (st.groups[slot].live()) live.push_back(&st.groups[slot]);
       }
       std::sort(live.begin(), live.end(),
                 [](const Group* a, const Group* b) { return a->seq < b->seq; });
       for (const Group* gp : live) {
         const Group& g = *gp;
-        w.str(g.key);
+        w.str(g.key.view());
         w.u64(g.seq);
         w.i64(g.episode_end);
         w.i64(g.decided_until);
@@ -829,7 +1029,7 @@ class SnapshotCodec {
       std::uint32_t ngroups = r.count(40);
       for (std::uint32_t gi = 0; gi < ngroups && r.ok(); ++gi) {
         Group g;
-        g.key = std::string(r.str());
+        g.key.assign(r.str());
         g.seq = r.u64();
         g.episode_end = r.i64();
         g.decided_until = r.i64();
