@@ -22,12 +22,12 @@ int rules_check(const CheckOptions& options);
 
 struct HuntOptions {
   RuleOptions rules;
-  std::string input;               // file or "-"
-  std::string format = "auto";     // auto | flat | evtx-json | winlogbeat
-  std::string output = "jsonl";    // jsonl | text
+  std::string input;             // file or "-"
+  std::string format = "auto";   // auto | flat | evtx-json | winlogbeat
+  std::string output = "jsonl";  // jsonl | text
   std::size_t max_line_bytes = 1 << 20;
-  bool strict = false;             // rule errors are fatal
-  std::string tenant_field = "tenant";  // the event field naming its establishment
+  bool strict = false;                       // rule errors are fatal
+  std::string tenant_field = "tenant";       // the event field naming its establishment
   std::int64_t lateness_ms = 5 * 60 * 1000;  // correlation: allowed lateness of event time
   bool quiet_summary = false;
 };

@@ -167,9 +167,10 @@ int hunt(const HuntOptions& options) {
     return 2;
   }
   auto started = std::chrono::steady_clock::now();
-  correlate::LoadedDetection loaded = correlate::load_detection(
-      {options.rules.paths, options.rules.placeholders, options.rules.logsource_maps,
-       {options.tenant_field}});
+  correlate::LoadedDetection loaded = correlate::load_detection({options.rules.paths,
+                                                                 options.rules.placeholders,
+                                                                 options.rules.logsource_maps,
+                                                                 {options.tenant_field}});
   const rules::Diagnostics& d = loaded.diags;
   for (const rules::Diagnostic& diag : d.items()) {
     if (diag.severity == rules::Severity::kError) {

@@ -58,8 +58,9 @@ int main(int argc, char** argv) {
                      "correlated (e.g. 30s, 5m, 1h; default 5m)")
         ->check([](const std::string& v) {
           return vigie::parse_duration_ms(v) ? std::string()
-                                             : std::string("expected a duration such as 30s, "
-                                                           "5m, 1h");
+                                             : std::string(
+                                                   "expected a duration such as 30s, "
+                                                   "5m, 1h");
         });
     add_rule_options(*hunt_cmd, hunt.rules);
 

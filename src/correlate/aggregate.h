@@ -19,9 +19,9 @@ namespace vigie::correlate {
 
 // What one event of a window contributes, beside its time.
 struct Payload {
-  std::string value;           // value_count: the value (tuple) counted
-  double number = 0;           // value_sum / value_avg / value_percentile
-  std::uint64_t inputs = 0;    // temporal types: bit k = the event matched `rules[k]`
+  std::string value;                // value_count: the value (tuple) counted
+  double number = 0;                // value_sum / value_avg / value_percentile
+  std::uint64_t inputs = 0;         // temporal types: bit k = the event matched `rules[k]`
   std::vector<std::uint64_t> refs;  // chained input: the result's event references
   std::uint64_t ref_count = 0;      // chained input: the result's event count
 };

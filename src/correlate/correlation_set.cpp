@@ -35,12 +35,24 @@ bool Bounds::holds(double v) const {
   for (const CorrelationBound& b : ops) {
     bool ok = true;
     switch (b.op) {
-      case CorrelationBound::Op::kGt: ok = v > b.value; break;
-      case CorrelationBound::Op::kGte: ok = v >= b.value; break;
-      case CorrelationBound::Op::kLt: ok = v < b.value; break;
-      case CorrelationBound::Op::kLte: ok = v <= b.value; break;
-      case CorrelationBound::Op::kEq: ok = v == b.value; break;
-      case CorrelationBound::Op::kNeq: ok = v != b.value; break;
+      case CorrelationBound::Op::kGt:
+        ok = v > b.value;
+        break;
+      case CorrelationBound::Op::kGte:
+        ok = v >= b.value;
+        break;
+      case CorrelationBound::Op::kLt:
+        ok = v < b.value;
+        break;
+      case CorrelationBound::Op::kLte:
+        ok = v <= b.value;
+        break;
+      case CorrelationBound::Op::kEq:
+        ok = v == b.value;
+        break;
+      case CorrelationBound::Op::kNeq:
+        ok = v != b.value;
+        break;
     }
     if (!ok) return false;
   }
@@ -262,7 +274,8 @@ std::shared_ptr<const CorrelationSet> CorrelationSet::compile(
     const CompiledCorrelation& cc = set->items_[ci];
     for (std::uint32_t k = 0; k < cc.inputs.size(); ++k) {
       const CorrelationInput& in = cc.inputs[k];
-      auto& consumers = in.is_correlation ? set->by_correlation_[in.index] : set->by_rule_[in.index];
+      auto& consumers =
+          in.is_correlation ? set->by_correlation_[in.index] : set->by_rule_[in.index];
       consumers.push_back({ci, k});
       if (cc.rule.generate) (in.is_correlation ? corr_generated : rule_generated)[in.index] = 1;
     }

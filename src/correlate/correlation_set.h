@@ -37,9 +37,9 @@ struct ValueSource {
 
 struct CorrelationInput {
   bool is_correlation = false;
-  std::uint32_t index = 0;           // RuleSet rule index, or CorrelationSet index
-  std::vector<ValueSource> group;    // one per group-by entry
-  std::vector<ValueSource> fields;   // one per condition.field entry (value_* types)
+  std::uint32_t index = 0;          // RuleSet rule index, or CorrelationSet index
+  std::vector<ValueSource> group;   // one per group-by entry
+  std::vector<ValueSource> fields;  // one per condition.field entry (value_* types)
 };
 
 // A condition as a range: lower/upper bounds and excluded values, all AND-ed.
@@ -71,9 +71,9 @@ class CorrelationSet {
  public:
   // Compiles `models` against `rules` (which must have interned every field the models read;
   // match::load_rule_set does). Correlations with errors are dropped and reported in `diags`.
-  static std::shared_ptr<const CorrelationSet> compile(
-      std::vector<rules::Correlation> models, std::shared_ptr<const match::RuleSet> rules,
-      rules::Diagnostics& diags);
+  static std::shared_ptr<const CorrelationSet> compile(std::vector<rules::Correlation> models,
+                                                       std::shared_ptr<const match::RuleSet> rules,
+                                                       rules::Diagnostics& diags);
 
   std::size_t size() const { return items_.size(); }
   // In evaluation order: every correlation comes after the correlations it consumes.

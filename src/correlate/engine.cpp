@@ -263,7 +263,8 @@ std::vector<std::string> decode_key(std::string_view key) {
   std::vector<std::string> parts;
   while (key.size() >= 4) {
     std::uint32_t n = 0;
-    for (int i = 0; i < 4; ++i) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(key[i])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      n |= static_cast<std::uint32_t>(static_cast<unsigned char>(key[i])) << (8 * i);
     key.remove_prefix(4);
     n = std::min<std::uint32_t>(n, static_cast<std::uint32_t>(key.size()));
     parts.emplace_back(key.substr(0, n));
@@ -755,8 +756,8 @@ class Engine::Impl {
         agg.add(cc.needs_payload ? &g.payload[r] : nullptr);
         ++r;
       }
-      const bool contained = at_close && g.decided_until != kNone &&
-                             g.items[r - 1].time <= g.decided_until;
+      const bool contained =
+          at_close && g.decided_until != kNone && g.items[r - 1].time <= g.decided_until;
       if (!contained) {
         double v = agg.value(window(cc, g, a, r));
         if (cc.condition.holds(v)) {
@@ -932,7 +933,8 @@ class Reader {
       return 0;
     }
     std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
+    for (int i = 0; i < n; ++i)
+      v |= static_cast<std::uint64_t>(static_cast<unsigned char>(in_[i])) << (8 * i);
     in_.remove_prefix(static_cast<std::size_t>(n));
     return v;
   }
@@ -1010,9 +1012,9 @@ class SnapshotCodec {
     e.max_seen_ = r.i64();
     e.next_seq_ = r.u64();
     Stats& s = e.stats_;
-    for (std::uint64_t* v : {&s.events, &s.untimed, &s.late, &s.missing_group_field,
-                             &s.missing_value, &s.alerts, &s.episode_continued, &s.groups_evicted,
-                             &s.items_evicted}) {
+    for (std::uint64_t* v :
+         {&s.events, &s.untimed, &s.late, &s.missing_group_field, &s.missing_value, &s.alerts,
+          &s.episode_continued, &s.groups_evicted, &s.items_evicted}) {
       *v = r.u64();
     }
     std::uint32_t ncorr = r.count(6);
@@ -1023,7 +1025,8 @@ class SnapshotCodec {
       // The state belongs to the correlation with the same key and shape, if the set has it.
       std::uint32_t c = 0;
       while (c < e.states_.size() && e.set_.at(c).state_key != key) ++c;
-      bool keep = c < e.states_.size() && static_cast<std::uint8_t>(e.set_.at(c).rule.type) == type &&
+      bool keep = c < e.states_.size() &&
+                  static_cast<std::uint8_t>(e.set_.at(c).rule.type) == type &&
                   e.set_.at(c).needs_payload == payload;
       if (keep && e.states_[c].live > 0) return fail("a correlation appears twice");
       std::uint32_t ngroups = r.count(40);

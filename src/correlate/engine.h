@@ -73,9 +73,9 @@ struct Alert {
   std::vector<std::string> group;  // values, in the correlation's group-by order
   std::int64_t window_start = 0;   // ms since the epoch, UTC
   std::int64_t window_end = 0;
-  double value = 0;                // the aggregate that met the condition
-  std::vector<EventRef> events;    // the first Limits::max_alert_events contributing events
-  std::uint64_t event_count = 0;   // contributing events in all
+  double value = 0;               // the aggregate that met the condition
+  std::vector<EventRef> events;   // the first Limits::max_alert_events contributing events
+  std::uint64_t event_count = 0;  // contributing events in all
 };
 
 struct Stats {

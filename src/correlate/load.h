@@ -12,9 +12,9 @@
 namespace vigie::correlate {
 
 struct LoadedDetection {
-  std::shared_ptr<const match::RuleSet> rules;                // never null
-  std::shared_ptr<const CorrelationSet> correlations;         // never null
-  rules::Diagnostics diags;                                   // sorted by file, line, column
+  std::shared_ptr<const match::RuleSet> rules;         // never null
+  std::shared_ptr<const CorrelationSet> correlations;  // never null
+  rules::Diagnostics diags;                            // sorted by file, line, column
   std::size_t files = 0;
   // Rules plus correlations that loaded without error.
   std::size_t loaded() const { return rules->size() + correlations->size(); }

@@ -30,10 +30,11 @@ std::vector<std::string> codes(const LoadedDetection& d) {
 }
 
 TEST(CorrelationSet, ReferencesByIdAndByNameAreTheSameRule) {
-  auto d = load_yaml(kFailed + corr("by_id", "01",
-                                    "  type: event_count\n"
-                                    "  rules: [00000000-0000-0000-0000-00000000000a]\n"
-                                    "  timespan: 1m\n  condition: {gte: 2}\n") +
+  auto d = load_yaml(kFailed +
+                     corr("by_id", "01",
+                          "  type: event_count\n"
+                          "  rules: [00000000-0000-0000-0000-00000000000a]\n"
+                          "  timespan: 1m\n  condition: {gte: 2}\n") +
                      corr("by_name", "02",
                           "  type: event_count\n  rules: [failed]\n  timespan: 1m\n"
                           "  condition: {gte: 2}\n"));
@@ -69,9 +70,10 @@ TEST(CorrelationSet, AConsumerDeclaredBeforeWhatItConsumesRunsAfterIt) {
 }
 
 TEST(CorrelationSet, AChainedCorrelationGroupsOnlyByWhatItsInputGroupsBy) {
-  auto d = load_yaml(kFailed + corr("burst", "01",
-                                    "  type: event_count\n  rules: [failed]\n  group-by: [user]\n"
-                                    "  timespan: 1m\n  condition: {gte: 2}\n") +
+  auto d = load_yaml(kFailed +
+                     corr("burst", "01",
+                          "  type: event_count\n  rules: [failed]\n  group-by: [user]\n"
+                          "  timespan: 1m\n  condition: {gte: 2}\n") +
                      corr("by_host", "02",
                           "  type: event_count\n  rules: [burst]\n  group-by: [host]\n"
                           "  timespan: 1h\n  condition: {gte: 2}\n"));
@@ -80,9 +82,10 @@ TEST(CorrelationSet, AChainedCorrelationGroupsOnlyByWhatItsInputGroupsBy) {
 }
 
 TEST(CorrelationSet, AValueTypeCannotReadAFieldOfACorrelation) {
-  auto d = load_yaml(kFailed + corr("burst", "01",
-                                    "  type: event_count\n  rules: [failed]\n  group-by: [user]\n"
-                                    "  timespan: 1m\n  condition: {gte: 2}\n") +
+  auto d = load_yaml(kFailed +
+                     corr("burst", "01",
+                          "  type: event_count\n  rules: [failed]\n  group-by: [user]\n"
+                          "  timespan: 1m\n  condition: {gte: 2}\n") +
                      corr("hosts", "02",
                           "  type: value_count\n  rules: [burst]\n  group-by: [user]\n"
                           "  timespan: 1h\n  condition: {field: host, gte: 2}\n"));
@@ -94,17 +97,21 @@ TEST(CorrelationSet, EveryReferenceOfACycleIsReportedAndItsConsumersFail) {
                      corr("a", "01",
                           "  type: event_count\n  rules: [failed, c]\n  timespan: 1m\n"
                           "  condition: {gte: 2}\n") +
-                     corr("b", "02", "  type: event_count\n  rules: [a]\n  timespan: 1m\n"
-                                     "  condition: {gte: 2}\n") +
-                     corr("c", "03", "  type: event_count\n  rules: [b]\n  timespan: 1m\n"
-                                     "  condition: {gte: 2}\n") +
-                     corr("d", "04", "  type: event_count\n  rules: [c]\n  timespan: 1m\n"
-                                     "  condition: {gte: 2}\n") +
-                     corr("self", "05", "  type: event_count\n  rules: [self]\n  timespan: 1m\n"
-                                        "  condition: {gte: 2}\n"));
-  EXPECT_EQ(codes(d), (std::vector<std::string>{"correlation-cycle", "correlation-cycle",
-                                                "correlation-cycle", "reference-has-errors",
-                                                "correlation-cycle"}))
+                     corr("b", "02",
+                          "  type: event_count\n  rules: [a]\n  timespan: 1m\n"
+                          "  condition: {gte: 2}\n") +
+                     corr("c", "03",
+                          "  type: event_count\n  rules: [b]\n  timespan: 1m\n"
+                          "  condition: {gte: 2}\n") +
+                     corr("d", "04",
+                          "  type: event_count\n  rules: [c]\n  timespan: 1m\n"
+                          "  condition: {gte: 2}\n") +
+                     corr("self", "05",
+                          "  type: event_count\n  rules: [self]\n  timespan: 1m\n"
+                          "  condition: {gte: 2}\n"));
+  EXPECT_EQ(codes(d),
+            (std::vector<std::string>{"correlation-cycle", "correlation-cycle", "correlation-cycle",
+                                      "reference-has-errors", "correlation-cycle"}))
       << d.diags.render_text();
   EXPECT_EQ(d.correlations->size(), 0u);
 }

@@ -281,9 +281,8 @@ TEST(ValuePercentile, MatchesAHandComputedPercentile) {
                         "  timespan: 1h\n  condition: {field: ms, percentile: 90, " +
                             cond + "}\n");
   };
-  for (const auto& [cond, fires] :
-       std::vector<std::pair<std::string, bool>>{{"gte: 76", true}, {"gt: 76", false},
-                                                 {"eq: 76", true}, {"lt: 76.01", true}}) {
+  for (const auto& [cond, fires] : std::vector<std::pair<std::string, bool>>{
+           {"gte: 76", true}, {"gt: 76", false}, {"eq: 76", true}, {"lt: 76.01", true}}) {
     auto d = load_ok(make(cond));
     Feed f(d);
     for (int v : {40, 10, 100, 30, 20}) {
@@ -555,7 +554,8 @@ TEST(Bounds, AnAlertListsAtMostTheCappedEventsAndCountsThemAll) {
 TEST(Bounds, StateExpiresWithEventTime) {
   auto d = load_ok(kFailed + corr("spray", "01", kCount3PerUser));
   Feed f(d, {.allowed_lateness_ms = 0});
-  for (int u = 0; u < 100; ++u) f.event(0, R"("action":"fail","user":"u)" + std::to_string(u) + "\"");
+  for (int u = 0; u < 100; ++u)
+    f.event(0, R"("action":"fail","user":"u)" + std::to_string(u) + "\"");
   EXPECT_EQ(f.engine().active_groups(), 100u);
   f.event(3600, R"("action":"other")");
   EXPECT_EQ(f.engine().active_groups(), 0u);

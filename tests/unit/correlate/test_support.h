@@ -3,13 +3,13 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 #include "common/timestamp.h"
@@ -27,9 +27,9 @@ inline std::int64_t t0() { return *parse_timestamp_ms("2024-03-01T10:00:00Z"); }
 // file name and every loader path is the real one.
 inline correlate::LoadedDetection load_yaml(const std::string& yaml) {
   static std::atomic<int> counter{0};
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("vigie_corr_" + std::to_string(::getpid()) + "_" +
-                               std::to_string(counter++));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() /
+      ("vigie_corr_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   std::filesystem::create_directories(dir);
   std::filesystem::path file = dir / "rules.yml";
   std::ofstream(file) << yaml;

@@ -2,11 +2,11 @@
 // `vigie rules check tests/golden/diagnostics/NAME.yml` loads it, and what the command would print
 // must equal NAME.expected byte for byte.
 //
-// The test calls correlate::load_detection() and renders Diagnostics::render_text() plus the summary
-// line in-process rather than running the `vigie` binary: it is the same code path (rules_check.cpp
-// is those two calls), it runs under the sanitizer build with the rest of unit_rules, and it needs
-// no binary path. tests/cli/golden_test.sh runs the built binary over the same files, so the
-// command's own printing is pinned as well.
+// The test calls correlate::load_detection() and renders Diagnostics::render_text() plus the
+// summary line in-process rather than running the `vigie` binary: it is the same code path
+// (rules_check.cpp is those two calls), it runs under the sanitizer build with the rest of
+// unit_rules, and it needs no binary path. tests/cli/golden_test.sh runs the built binary over the
+// same files, so the command's own printing is pinned as well.
 //
 // The rule path is passed relative to the source tree (the working directory is switched to it for
 // the load), so the expected files show `tests/golden/diagnostics/NAME.yml:line:col: ...`.
