@@ -5,6 +5,7 @@
 #                       and exits 1 exactly when there are errors (tests/cli/)
 #   cli_hunt_correlation `vigie hunt` prints correlation alerts as documented        label cli
 #   docs_examples       the examples of docs/correlation.md give what the doc shows label cli
+#   cli_decode          `vigie decode` and `vigie hunt` on raw collector formats    label cli
 #   script_syntax_*     `bash -n` on every shell script of scripts/ and .ci/run      label lint
 #   script_shellcheck   shellcheck on the same scripts, only if shellcheck exists    label lint
 #   fuzz_smoke          scripts/fuzz_smoke.sh --no-build on this build dir; only in  label fuzz
@@ -26,6 +27,10 @@ if(TARGET vigie)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/docs_examples_test.sh $<TARGET_FILE:vigie>
       ${PROJECT_SOURCE_DIR})
   set_tests_properties(docs_examples PROPERTIES LABELS "cli" TIMEOUT 120)
+  add_test(NAME cli_decode
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/decode_test.sh $<TARGET_FILE:vigie>
+      ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_decode PROPERTIES LABELS "cli" TIMEOUT 120)
 endif()
 
 file(GLOB VIGIE_SHELL_SCRIPTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scripts/*.sh

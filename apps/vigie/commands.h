@@ -22,9 +22,10 @@ int rules_check(const CheckOptions& options);
 
 struct HuntOptions {
   RuleOptions rules;
-  std::string input;             // file or "-"
-  std::string format = "auto";   // auto | flat | evtx-json | winlogbeat
-  std::string output = "jsonl";  // jsonl | text
+  std::string input;                  // file or "-"
+  std::string format = "auto";        // auto, flat, evtx-json, winlogbeat, or a plugin format name
+  std::string zone = "Europe/Paris";  // for timestamps written without an offset
+  std::string output = "jsonl";       // jsonl | text
   std::size_t max_line_bytes = 1 << 20;
   bool strict = false;                       // rule errors are fatal
   std::string tenant_field = "tenant";       // the event field naming its establishment
@@ -32,6 +33,20 @@ struct HuntOptions {
   bool quiet_summary = false;
 };
 int hunt(const HuntOptions& options);
+
+struct DecodeOptions {
+  std::string family;              // ad | vpn | ehr
+  std::string format = "auto";     // a format name of the family (see --list-formats), or auto
+  std::string input;               // file or "-"
+  std::string tenant;              // the establishment every event gets
+  std::string zone;                // for timestamps written without an offset (empty: config, else
+                                   // Europe/Paris)
+  std::string config;              // deployment configuration file (docs/configuration.md)
+  std::size_t max_line_bytes = 0;  // 0: the configuration's max_record_bytes (default 1 MiB)
+  bool list_formats = false;
+};
+// Exit status: 0 every record decoded, 1 some were rejected (each reported on stderr), 2 usage.
+int decode_logs(const DecodeOptions& options);
 
 // The main job on the embedded default: the shipped rules over the shipped sample logs.
 int demo(const std::string& data_dir);

@@ -17,7 +17,9 @@
 #include "common/timestamp.h"
 #include "correlate/engine.h"
 #include "correlate/load.h"
+#include "decode/decoder.h"
 #include "event/json_reader.h"
+#include "ingest/zone.h"
 
 namespace vigie::app {
 namespace {
@@ -158,12 +160,77 @@ void append_correlation_text(std::string& out, const correlate::CompiledCorrelat
   out += '\n';
 }
 
+// How hunt reads records: JSON shapes through JsonReader (as before plugins existed), every
+// other format through its plugin's decoder. With --format auto, a record that a non-JSON-shape
+// format sniffs (NXLog, a VPN or EHR format) goes to that decoder, and all else to JsonReader's
+// own detection (Winlogbeat, evtx_dump, flat), which also gives bad JSON its precise reject code.
+class InputDecoders {
+ public:
+  InputDecoders(const decode::Registry& registry, event::FieldTable& fields, bool keep_all,
+                std::size_t max_record_bytes, const ingest::Zone* zone)
+      : registry_(registry), reader_(fields, reader_options(keep_all, max_record_bytes)) {
+    setup_.fields = &fields;
+    setup_.keep_unknown_fields = keep_all;
+    setup_.max_record_bytes = max_record_bytes;
+    setup_.zone = zone;
+    // Every decoder is made now: making one may intern fields, which must not happen mid-run.
+    for (const decode::Plugin& p : registry.plugins()) {
+      for (const decode::Format& f : p.formats) {
+        if (!event::parse_input_format(f.info.name)) decoders_.emplace_back(&f, f.make(setup_));
+      }
+    }
+  }
+
+  Status read_json(std::string_view line, event::InputFormat shape, event::Event& ev) {
+    if (shape == event::InputFormat::kAuto) {
+      const decode::Format* f = registry_.sniff_any(line);
+      if (f != nullptr && !event::parse_input_format(f->info.name)) return decode(*f, line, ev);
+    }
+    return reader_.read(line, shape, ev);
+  }
+
+  Status decode(const decode::Format& f, std::string_view line, event::Event& ev) {
+    if (auto shape = event::parse_input_format(f.info.name)) return reader_.read(line, *shape, ev);
+    for (auto& [format, decoder] : decoders_) {
+      if (format == &f) return decoder->decode(line, {}, ev);
+    }
+    return Status::error("unknown-format", "no decoder for this format");
+  }
+
+ private:
+  static event::ReaderOptions reader_options(bool keep_all, std::size_t max_record_bytes) {
+    event::ReaderOptions o;
+    o.max_record_bytes = max_record_bytes;
+    o.keep_unknown_fields = keep_all;
+    return o;
+  }
+  const decode::Registry& registry_;
+  decode::DecoderSetup setup_;
+  event::JsonReader reader_;
+  std::vector<std::pair<const decode::Format*, std::unique_ptr<decode::Decoder>>> decoders_;
+};
+
 }  // namespace
 
 int hunt(const HuntOptions& options) {
-  auto format = event::parse_input_format(options.format);
-  if (!format) {
-    std::fprintf(stderr, "vigie hunt: unknown --format '%s'\n", options.format.c_str());
+  // The JSON shapes JsonReader reads itself (auto included), else a decoder plugin's format.
+  const std::optional<event::InputFormat> json_shape = event::parse_input_format(options.format);
+  const decode::Registry& registry = decode::builtin_plugins();
+  const decode::Format* named_format = nullptr;
+  if (!json_shape) {
+    for (const decode::Plugin& p : registry.plugins()) {
+      if (named_format == nullptr) named_format = registry.find(p.family, options.format);
+    }
+    if (named_format == nullptr) {
+      std::fprintf(stderr, "vigie hunt: unknown --format '%s' (see vigie decode --list-formats)\n",
+                   options.format.c_str());
+      return 2;
+    }
+  }
+  Result<std::shared_ptr<const ingest::Zone>> zone = ingest::load_zone(options.zone);
+  if (!zone.ok()) {
+    std::fprintf(stderr, "vigie hunt: --zone %s: %s\n", options.zone.c_str(),
+                 zone.status().message().c_str());
     return 2;
   }
   auto started = std::chrono::steady_clock::now();
@@ -205,11 +272,11 @@ int hunt(const HuntOptions& options) {
   engine_options.allowed_lateness_ms = options.lateness_ms;
   correlate::Engine engine(loaded.correlations, engine_options);
   std::vector<correlate::Alert> alerts;
-  const event::FieldId tenant_field = *rules.fields().find(options.tenant_field);
-  event::ReaderOptions reader_options;
-  reader_options.max_record_bytes = options.max_line_bytes;
-  reader_options.keep_unknown_fields = rules.needs_all_fields();
-  event::JsonReader reader(rules.fields(), reader_options);
+  // The rules' fields, and after them (same ids for the rules' ones) whatever decoders add.
+  event::FieldTable fields = rules.fields();
+  const event::FieldId tenant_field = *fields.find(options.tenant_field);
+  InputDecoders input(registry, fields, rules.needs_all_fields(), options.max_line_bytes,
+                      zone->get());
   event::Event ev;
   LineReader lines(fd, options.max_line_bytes);
 
@@ -252,7 +319,8 @@ int hunt(const HuntOptions& options) {
       continue;
     }
     ++events;
-    Status s = reader.read(line, *format, ev);
+    Status s =
+        json_shape ? input.read_json(line, *json_shape, ev) : input.decode(*named_format, line, ev);
     if (!s.ok()) {
       ++rejected;
       std::fprintf(stderr, "%s:%lld: rejected [%s] %s\n", input_name.c_str(),

@@ -40,8 +40,12 @@ int main(int argc, char** argv) {
     hunt_cmd->add_option("--rules", hunt.rules.paths, "rule files or directories")->required();
     hunt_cmd->add_option("--input", hunt.input, "JSON lines file, or - for standard input")
         ->required();
-    hunt_cmd->add_option("--format", hunt.format, "input shape")
-        ->check(CLI::IsMember({"auto", "flat", "evtx-json", "winlogbeat"}));
+    hunt_cmd->add_option("--format", hunt.format,
+                         "input format: auto (default), or a format name of `vigie decode "
+                         "--list-formats`");
+    hunt_cmd->add_option("--zone", hunt.zone,
+                         "IANA zone of timestamps written without an offset (default "
+                         "Europe/Paris)");
     hunt_cmd->add_option("--output", hunt.output, "jsonl or text")
         ->check(CLI::IsMember({"jsonl", "text"}));
     hunt_cmd
@@ -64,6 +68,29 @@ int main(int argc, char** argv) {
         });
     add_rule_options(*hunt_cmd, hunt.rules);
 
+    vigie::app::DecodeOptions decode;
+    CLI::App* decode_cmd =
+        app.add_subcommand("decode", "decode raw vendor logs to normalised events (JSON lines)");
+    decode_cmd->add_option("--family", decode.family, "log family: ad, vpn or ehr")
+        ->check(CLI::IsMember({"ad", "vpn", "ehr"}));
+    decode_cmd->add_option("--format", decode.format,
+                           "a format of the family (see --list-formats), or auto (default)");
+    decode_cmd->add_option("--input", decode.input, "log file, or - for standard input");
+    decode_cmd->add_option("--tenant", decode.tenant, "the establishment every event belongs to");
+    decode_cmd->add_option("--zone", decode.zone,
+                           "IANA zone of timestamps written without an offset (default: the "
+                           "tenant's zone in --config, else Europe/Paris)");
+    decode_cmd->add_option("--config", decode.config,
+                           "deployment configuration (tenants, zones, limits; see "
+                           "docs/configuration.md)");
+    decode_cmd
+        ->add_option("--max-line-bytes", decode.max_line_bytes,
+                     "longer records are rejected as oversized (default: max_record_bytes "
+                     "of --config, else 1 MiB)")
+        ->check(CLI::Range(static_cast<std::size_t>(64), static_cast<std::size_t>(1) << 30));
+    decode_cmd->add_flag("--list-formats", decode.list_formats,
+                         "list every format of every family, with its logsource, and exit");
+
     CLI::App* demo_cmd =
         app.add_subcommand("demo", "run the shipped rules over the shipped sample logs");
     std::string home = vigie::app::data_dir();
@@ -85,6 +112,13 @@ int main(int argc, char** argv) {
     if (*hunt_cmd) {
       hunt.lateness_ms = *vigie::parse_duration_ms(lateness);
       return vigie::app::hunt(hunt);
+    }
+    if (*decode_cmd) {
+      if (!decode.list_formats && (decode.family.empty() || decode.input.empty())) {
+        std::fprintf(stderr, "vigie decode: --family and --input are required\n");
+        return 2;
+      }
+      return vigie::app::decode_logs(decode);
     }
     if (*demo_cmd) return vigie::app::demo(home);
     return 2;

@@ -1,0 +1,156 @@
+// The ad plugin: every Windows collector format gives the same event with Sigma's field names.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/timestamp.h"
+#include "decode/decoder.h"
+#include "decode/fields.h"
+#include "ingest/zone.h"
+
+namespace vigie {
+namespace {
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) {
+    if (!l.empty()) lines.push_back(l);
+  }
+  return lines;
+}
+
+std::string shared_formats(const std::string& name) {
+  return std::string(VIGIE_SHARED_DIR) + "/formats/" + name;
+}
+
+// A decoder of one ad format over a table holding every declared field.
+class AdTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<decode::Decoder> make(std::string_view format,
+                                        const char* zone = "Europe/Paris") {
+    const decode::Format* f = decode::builtin_plugins().find(decode::Family::kAd, format);
+    EXPECT_NE(f, nullptr) << format;
+    if (f == nullptr) return nullptr;
+    auto z = ingest::load_zone(zone);
+    EXPECT_TRUE(z.ok());
+    zone_ = *z;
+    decode::DecoderSetup setup;
+    setup.fields = &fields_;
+    setup.zone = zone_.get();
+    return f->make(setup);
+  }
+  std::string text(const event::Event& e, std::string_view name) {
+    auto id = fields_.find(name);
+    const event::Value* v = id ? e.get(*id) : nullptr;
+    return v == nullptr ? "<absent>" : std::string(v->text);
+  }
+
+  event::FieldTable fields_ = [] {
+    event::FieldTable t;
+    decode::intern_all_fields(decode::builtin_plugins(), t);
+    t.intern("TargetUserName");
+    return t;
+  }();
+  std::shared_ptr<const ingest::Zone> zone_;
+};
+
+TEST_F(AdTest, RegistersItsFormatsWithTheWindowsLogsource) {
+  std::vector<std::string> names;
+  for (const decode::Plugin& p : decode::builtin_plugins().plugins()) {
+    if (p.family != decode::Family::kAd) continue;
+    for (const decode::Format& f : p.formats) {
+      names.emplace_back(f.info.name);
+      EXPECT_EQ(f.info.logsource.product, "windows");
+      EXPECT_FALSE(f.info.fields.empty());
+    }
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"winlogbeat", "evtx-json", "nxlog", "flat"}));
+}
+
+// The two shared samples hold the same 23 events, as Winlogbeat and as NXLog ship them.
+TEST_F(AdTest, NxlogAndWinlogbeatGiveTheSameEvent) {
+  auto beat = make("winlogbeat");
+  auto nx = make("nxlog");
+  const auto beat_lines = read_lines(shared_formats("windows_winlogbeat_raw.ndjson"));
+  const auto nx_lines = read_lines(shared_formats("windows_nxlog_im_msvistalog.ndjson"));
+  ASSERT_EQ(beat_lines.size(), nx_lines.size());
+  ASSERT_GE(beat_lines.size(), 20u);
+  event::Event a, b;
+  for (std::size_t i = 0; i < beat_lines.size(); ++i) {
+    ASSERT_TRUE(beat->decode(beat_lines[i], {}, a).ok()) << "winlogbeat line " << i + 1;
+    ASSERT_TRUE(nx->decode(nx_lines[i], {}, b).ok()) << "nxlog line " << i + 1;
+    for (const char* f : {"EventID", "Channel", "Computer", "Provider_Name", "TargetUserName"}) {
+      EXPECT_EQ(text(a, f), text(b, f)) << f << " line " << i + 1;
+    }
+    // NXLog's EventTime is local Paris time to the second; Winlogbeat's is UTC to the ms.
+    EXPECT_EQ(b.time_ms, a.time_ms - a.time_ms % 1000) << "line " << i + 1;
+    EXPECT_EQ(text(b, "TimeCreated_SystemTime"), format_timestamp_ms(b.time_ms));
+  }
+}
+
+TEST_F(AdTest, NxlogLocalTimeFollowsTheConfiguredZone) {
+  auto paris = make("nxlog");
+  event::Event e;
+  // Summer (CEST, +2) and winter (CET, +1).
+  ASSERT_TRUE(paris->decode(R"({"EventTime":"2026-07-01 12:00:00","EventID":4624})", {}, e).ok());
+  EXPECT_EQ(format_timestamp_ms(e.time_ms), "2026-07-01T10:00:00.000Z");
+  ASSERT_TRUE(paris->decode(R"({"EventTime":"2026-01-15 12:00:00","EventID":4624})", {}, e).ok());
+  EXPECT_EQ(format_timestamp_ms(e.time_ms), "2026-01-15T11:00:00.000Z");
+  // An explicit offset wins over the zone.
+  ASSERT_TRUE(
+      paris->decode(R"({"EventTime":"2026-07-01T12:00:00+00:00","EventID":4624})", {}, e).ok());
+  EXPECT_EQ(format_timestamp_ms(e.time_ms), "2026-07-01T12:00:00.000Z");
+  auto utc = make("nxlog", "UTC");
+  ASSERT_TRUE(utc->decode(R"({"EventTime":"2026-07-01 12:00:00","EventID":4624})", {}, e).ok());
+  EXPECT_EQ(format_timestamp_ms(e.time_ms), "2026-07-01T12:00:00.000Z");
+}
+
+TEST_F(AdTest, NxlogRejectsAnEventTimeThatIsNoTime) {
+  auto nx = make("nxlog");
+  event::Event e;
+  Status s = nx->decode(R"({"EventTime":"yesterday","EventID":4624})", {}, e);
+  EXPECT_EQ(s.code(), "bad-time");
+  EXPECT_EQ(s.message().find("yesterday"), std::string::npos) << "values never in messages";
+}
+
+TEST_F(AdTest, SniffTellsTheFormatsApart) {
+  const decode::Registry& r = decode::builtin_plugins();
+  auto sniffed = [&](const std::string& line) {
+    const decode::Format* f = r.sniff(decode::Family::kAd, line);
+    return f == nullptr ? std::string("none") : std::string(f->info.name);
+  };
+  for (const auto& l : read_lines(shared_formats("windows_winlogbeat_raw.ndjson")))
+    EXPECT_EQ(sniffed(l), "winlogbeat");
+  for (const auto& l : read_lines(shared_formats("windows_nxlog_im_msvistalog.ndjson")))
+    EXPECT_EQ(sniffed(l), "nxlog");
+  for (const auto& l :
+       read_lines(std::string(VIGIE_SOURCE_DIR) + "/plugins/ad/samples/security_evtx_dump.jsonl"))
+    EXPECT_EQ(sniffed(l), "evtx-json");
+  EXPECT_EQ(sniffed(R"({"EventID": 4624, "TargetUserName": "x"})"), "flat");
+  // Text that looks like a key inside a string value does not make a record Winlogbeat.
+  EXPECT_EQ(sniffed(R"({"message": "seen \"winlog\": {\"x\": 1}", "EventID": 1})"), "flat");
+  EXPECT_EQ(sniffed(R"({"winlog": "a string, not the beat's object"})"), "flat");
+  EXPECT_EQ(sniffed("<14>Mar 14 01:04:30 host msg"), "none");
+  EXPECT_EQ(sniffed(""), "none");
+}
+
+TEST_F(AdTest, BadRecordsAreRejectedWithAReason) {
+  for (std::string_view format : {"winlogbeat", "evtx-json", "nxlog", "flat"}) {
+    auto d = make(format);
+    event::Event e;
+    for (std::string_view bad :
+         {std::string_view(R"({"EventID": 4624, "TargetUserName": "trunc)"),
+          std::string_view("[1,2"), std::string_view("\xff\xfe{}"), std::string_view("")}) {
+      Status s = d->decode(bad, {}, e);
+      EXPECT_FALSE(s.ok()) << format;
+      EXPECT_FALSE(s.code().empty());
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vigie

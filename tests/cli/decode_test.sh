@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# `vigie decode` and `vigie hunt` on raw collector formats (issue 4 §5):
+#   - --list-formats names every format with its family and logsource;
+#   - the shared NXLog and Winlogbeat samples (the same 23 events) decode with no reject, and
+#     `vigie hunt` finds the same matches on either, and on `vigie decode`'s own output;
+#   - a bad record is a reject on stderr with its line and reason, never its content, the other
+#     records still come out, and the exit status is 1; usage errors exit 2.
+#
+#   tests/cli/decode_test.sh VIGIE_BINARY [SOURCE_DIR]
+set -euo pipefail
+
+vigie="$1"
+source_dir="${2:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+cd "${source_dir}"
+shared="${VIGIE_SHARED_DIR:-${source_dir}/../shared}"
+failed=0
+fail() {
+  echo "FAIL: $*"
+  failed=$((failed + 1))
+}
+tmp="$(mktemp -d)"
+trap 'rm -rf "${tmp}"' EXIT
+
+formats="$("${vigie}" decode --list-formats)" || fail "--list-formats exited with $?"
+for f in winlogbeat evtx-json nxlog flat; do
+  grep -Eq "^ad +${f} +logsource product=windows" <<<"${formats}" || fail "format ${f} not listed"
+done
+
+nx="${shared}/formats/windows_nxlog_im_msvistalog.ndjson"
+beat="${shared}/formats/windows_winlogbeat_raw.ndjson"
+"${vigie}" decode --family ad --input "${nx}" --tenant 010000099 >"${tmp}/nx.jsonl" \
+  2>"${tmp}/nx.err" || fail "decode of the NXLog sample exited with $?: $(cat "${tmp}/nx.err")"
+[[ "$(wc -l <"${tmp}/nx.jsonl")" -eq "$(grep -c . "${nx}")" ]] || fail "not one event per NXLog line"
+grep -q '^vigie decode: 23 events decoded, 0 rejected$' "${tmp}/nx.err" || fail "summary: $(cat "${tmp}/nx.err")"
+head -1 "${tmp}/nx.jsonl" | grep -q '^{"@timestamp":"2026-03-14T00:04:30.000Z","tenant":"010000099",' ||
+  fail "first NXLog event lacks its UTC time (local Paris time converted) or tenant"
+grep -q '"Computer":"DC01.ght-exemple.local"' "${tmp}/nx.jsonl" || fail "Hostname not mapped to Computer"
+
+# The same rules find the same events whichever way the logs came.
+matches() { grep -o '"rule_id":"[^"]*"' | sort | uniq -c; }
+from_nx="$("${vigie}" hunt --rules rules --input "${nx}" 2>/dev/null | matches)"
+from_beat="$("${vigie}" hunt --rules rules --input "${beat}" 2>/dev/null | matches)"
+from_decoded="$("${vigie}" hunt --rules rules --input "${tmp}/nx.jsonl" --format flat 2>/dev/null | matches)"
+[[ -n "${from_beat}" ]] || fail "no match on the Winlogbeat sample"
+[[ "${from_nx}" == "${from_beat}" ]] || fail "NXLog and Winlogbeat matches differ: ${from_nx} / ${from_beat}"
+[[ "${from_decoded}" == "${from_beat}" ]] || fail "matches on decode output differ: ${from_decoded}"
+from_named="$("${vigie}" hunt --rules rules --input "${nx}" --format nxlog 2>/dev/null | matches)"
+[[ "${from_named}" == "${from_beat}" ]] || fail "hunt --format nxlog differs"
+
+# Bad records: reported by line and reason, without their content; the rest still decoded.
+{
+  head -2 "${beat}"
+  printf '%s\n' '{"winlog": {"event_id": 4625, "event_data": {"TargetUserName": "secret.value'
+  printf '\xff\xfe garbage\n'
+  sed -n 3p "${beat}"
+} >"${tmp}/bad.jsonl"
+status=0
+"${vigie}" decode --family ad --input "${tmp}/bad.jsonl" >"${tmp}/bad.out" 2>"${tmp}/bad.err" || status=$?
+[[ ${status} -eq 1 ]] || fail "decode with bad records exited ${status}, expected 1"
+[[ "$(wc -l <"${tmp}/bad.out")" -eq 3 ]] || fail "the 3 good records were not all printed"
+grep -Eq "bad.jsonl:3: rejected \[[a-z-]+\]" "${tmp}/bad.err" || fail "line 3 reject: $(cat "${tmp}/bad.err")"
+grep -Eq "bad.jsonl:4: rejected \[[a-z-]+\]" "${tmp}/bad.err" || fail "line 4 reject: $(cat "${tmp}/bad.err")"
+if grep -q 'secret.value' "${tmp}/bad.err"; then fail "a reject message holds a field value"; fi
+
+status=0
+"${vigie}" decode --family ad --format no-such --input "${nx}" >/dev/null 2>&1 || status=$?
+[[ ${status} -eq 2 ]] || fail "unknown format exited ${status}, expected 2"
+status=0
+"${vigie}" decode --family ad --zone Mars/Olympus --input "${nx}" >/dev/null 2>&1 || status=$?
+[[ ${status} -eq 2 ]] || fail "unknown zone exited ${status}, expected 2"
+
+# --config: the tenant's zone applies to local timestamps; mistakes are file:line:col, exit 2.
+cat >"${tmp}/vigie.yml" <<'YAML'
+version: 1
+tenants:
+  - id: "010000099"
+  - id: "973000001"
+    zone: America/Cayenne
+YAML
+first_time() { head -1 | grep -o '"@timestamp":"[^"]*"'; }
+[[ "$("${vigie}" decode --family ad --input "${nx}" --config "${tmp}/vigie.yml" --tenant 973000001 2>/dev/null | first_time)" == '"@timestamp":"2026-03-14T04:04:30.000Z"' ]] ||
+  fail "the tenant's zone (America/Cayenne, UTC-3) was not applied"
+[[ "$("${vigie}" decode --family ad --input "${nx}" --config "${tmp}/vigie.yml" --tenant 010000099 2>/dev/null | first_time)" == '"@timestamp":"2026-03-14T00:04:30.000Z"' ]] ||
+  fail "the global zone (Europe/Paris) was not applied"
+status=0
+"${vigie}" decode --family ad --input "${nx}" --config "${tmp}/vigie.yml" --tenant 999 >/dev/null 2>&1 || status=$?
+[[ ${status} -eq 2 ]] || fail "a tenant missing from --config exited ${status}, expected 2"
+printf 'version: 1
+tenants:
+  - id: a
+    zonee: UTC
+' >"${tmp}/bad.yml"
+status=0
+"${vigie}" decode --family ad --input "${nx}" --config "${tmp}/bad.yml" >/dev/null 2>"${tmp}/conf.err" || status=$?
+[[ ${status} -eq 2 ]] || fail "a bad --config exited ${status}, expected 2"
+grep -q "bad.yml:4:5: error: \[unknown-key\] unknown key 'zonee'" "${tmp}/conf.err" ||
+  fail "bad config diagnostic: $(cat "${tmp}/conf.err")"
+
+if [[ ${failed} -gt 0 ]]; then
+  echo "${failed} check(s) failed"
+  exit 1
+fi
+echo "decode: all checks passed"
