@@ -29,6 +29,9 @@
 namespace vigie::ingest {
 class Zone;  // ingest/zone.h
 }
+namespace vigie::enrich {
+class Pseudonymiser;  // enrich/pseudonym.h
+}
 
 namespace vigie::decode {
 
@@ -72,6 +75,11 @@ struct RecordContext {
   // When the record was received (ms since the Unix epoch, UTC), or Event::kNoTime: the
   // reference for timestamps that omit the year (RFC 3164).
   std::int64_t received_ms = event::Event::kNoTime;
+  // The establishment's pseudonymiser: every patient identifier a decoder meets (IPP, INS/NIR,
+  // FHIR Patient reference, patient name, birth date) is replaced by its token before it is put
+  // in the event. Null (no key configured for the tenant): the decoder drops patient
+  // identifiers, never keeps them in clear. Owned by the caller.
+  const enrich::Pseudonymiser* pseudonymiser = nullptr;
 };
 
 class Decoder {
