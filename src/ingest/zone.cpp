@@ -428,7 +428,7 @@ LocalTimeResolution Zone::resolve_in_table(std::int64_t local) const {
 
 LocalTimeResolution Zone::resolve(std::int64_t local_ms) const {
   std::int64_t sec = floor_div(local_ms, 1000);
-  const std::int64_t sub_ms = local_ms - sec * 1000;
+  const std::int64_t sub_ms = local_ms % 1000 < 0 ? local_ms % 1000 + 1000 : local_ms % 1000;
   std::int64_t folded_years = 0;
   if (periodic_ && sec >= cycle_begin_ + k400YearsSeconds) {
     folded_years = (sec - cycle_begin_) / k400YearsSeconds;
@@ -488,9 +488,8 @@ Result<std::shared_ptr<const Zone>> load_zone(std::string_view name,
 }
 
 bool timestamp_has_offset(std::string_view text) {
-  // The default offset only applies to a text without one: two parses tell which it is.
-  const std::optional<std::int64_t> a = parse_timestamp_ms(text, 0);
-  return a.has_value() && parse_timestamp_ms(text, 60) == a;
+  // In that grammar, past the date ("YYYY-MM-DD"), these characters can only start a zone.
+  return text.find_first_of("Zz+-", 10) != std::string_view::npos;
 }
 
 std::optional<std::int64_t> parse_local_timestamp_ms(std::string_view text, const Zone& zone) {

@@ -116,7 +116,8 @@ Result<std::shared_ptr<const Zone>> load_zone(std::string_view name,
 // rules above). nullopt when `text` is not such a timestamp. No allocation.
 std::optional<std::int64_t> parse_local_timestamp_ms(std::string_view text, const Zone& zone);
 
-// True when parse_timestamp_ms() accepts `text` and the text carries its own UTC offset.
+// For a text parse_timestamp_ms() accepts: true when it carries its own UTC offset ("Z",
+// "+01:00"), false when parse_timestamp_ms() applied its default offset. A scan, no parse.
 bool timestamp_has_offset(std::string_view text);
 
 }  // namespace vigie::ingest

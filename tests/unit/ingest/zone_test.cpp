@@ -93,7 +93,9 @@ TEST(Zone, ParseLocalTimestamp) {
   EXPECT_EQ(parse_local_timestamp_ms("", paris()), std::nullopt);
   EXPECT_TRUE(timestamp_has_offset("2024-10-27T02:30:00+0100"));
   EXPECT_FALSE(timestamp_has_offset("2024-10-27T02:30:00"));
-  EXPECT_FALSE(timestamp_has_offset("not a time"));
+  EXPECT_TRUE(timestamp_has_offset("2024-10-27 02:30:00z"));
+  EXPECT_TRUE(timestamp_has_offset("2024-10-27T02:30:00.5-05"));
+  EXPECT_FALSE(timestamp_has_offset("2024-10-27"));
 }
 
 TEST(Zone, Utc) {
