@@ -29,7 +29,7 @@ readonly PACKAGES=(
   librdkafka-dev libre2-dev libsimdjson-dev librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-  libssl-dev libhowardhinnant-date-dev libmaxminddb-dev
+  libssl-dev libhowardhinnant-date-dev libmaxminddb-dev tzdata
   clang-format clang-tidy
 )
 
