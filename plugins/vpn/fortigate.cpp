@@ -1,0 +1,186 @@
+// FortiGate (FortiOS 6.x/7.x) syslog in the default key=value format, with or without a syslog
+// header: every pair becomes a field named by its key (SigmaHQ's fortigate rules use those
+// names: action, cfgpath, logid, ...), and the VPN, admin-login and authentication log ids give
+// the common vpn fields.
+#include <cstring>
+#include <memory>
+
+#include "common/timestamp.h"
+#include "formats.h"
+#include "vpn_common.h"
+
+namespace vigie::plugins::vpn {
+namespace {
+
+// The keys FortiOS writes in the vpn, system and user event logs (any other key is kept too,
+// under its own name).
+constexpr std::string_view kKeys[] = {
+    "logver",    "timestamp",  "date",     "time",      "devname",    "devid",    "eventtime",
+    "tz",        "logid",      "type",     "subtype",   "level",      "vd",       "logdesc",
+    "action",    "tunneltype", "tunnelid", "remip",     "tunnelip",   "user",     "group",
+    "dst_host",  "reason",     "msg",      "duration",  "sentbyte",   "rcvdbyte", "srcip",
+    "dstip",     "ui",         "method",   "status",    "sn",         "profile",  "cfgtid",
+    "cfgpath",   "cfgobj",     "cfgattr",  "xauthuser", "xauthgroup", "assignip", "vpntunnel",
+    "authproto", "policyid",   "srcport",  "dstport",   "locip",      "remport",  "locport",
+    "outintf",   "init",       "mode",     "stage",     "dir",        "result",   "error_num"};
+
+class FortigateDecoder : public VpnDecoder {
+ public:
+  explicit FortigateDecoder(const decode::DecoderSetup& setup)
+      : VpnDecoder(setup, "fortigate", kKeys) {}
+
+ protected:
+  Status decode_record(std::string_view record, const decode::RecordContext& ctx, event::Event& out,
+                       CommonValues& c) override {
+    std::string_view body = record;
+    std::string_view host;
+    bool header_time = false;
+    if (ingest::sniff_syslog(record) != ingest::SyslogFormat::kNone) {
+      ingest::SyslogError err = ingest::parse_syslog(record, time_context(ctx), syslog_);
+      if (err != ingest::SyslogError::kOk) {
+        return Status::error(std::string(kRejectSyslog),
+                             std::string(ingest::syslog_error_name(err)));
+      }
+      body = syslog_.msg;
+      host = syslog_.hostname;
+      header_time = syslog_.has_time();
+    }
+
+    std::string_view date, time, tz, eventtime, action, status, user, xauthuser, group, xauthgroup,
+        remip, srcip, tunnelip, assignip;
+    std::size_t pairs = 0;
+    KeyValueScanner scan(body);
+    KeyValue kv;
+    while (scan.next(kv)) {
+      ++pairs;
+      std::string_view v = kv.escaped ? unescape_into(out, kv.value) : kv.value;
+      set_named(out, kv.key, v);
+      const std::string_view k = kv.key;
+      if (k == "date")
+        date = v;
+      else if (k == "time")
+        time = v;
+      else if (k == "tz")
+        tz = v;
+      else if (k == "eventtime")
+        eventtime = v;
+      else if (k == "logid")
+        c.message_id = v;
+      else if (k == "action")
+        action = v;
+      else if (k == "status")
+        status = v;
+      else if (k == "user")
+        user = v;
+      else if (k == "xauthuser")
+        xauthuser = v;
+      else if (k == "group")
+        group = v;
+      else if (k == "xauthgroup")
+        xauthgroup = v;
+      else if (k == "remip")
+        remip = v;
+      else if (k == "srcip")
+        srcip = v;
+      else if (k == "tunnelip")
+        tunnelip = v;
+      else if (k == "assignip")
+        assignip = v;
+      else if (k == "reason")
+        c.reason = v;
+      else if (k == "devname")
+        c.gateway = v;
+      else if (k == "tunnelid")
+        c.session_id = v == "0" ? std::string_view{} : v;
+      else if (k == "duration")
+        c.duration_s = parse_uint(v);
+      else if (k == "sentbyte")
+        c.bytes_out = parse_uint(v);  // FortiGate -> client
+      else if (k == "rcvdbyte")
+        c.bytes_in = parse_uint(v);  // client -> FortiGate
+    }
+    if (scan.error()) {
+      return Status::error(std::string(kRejectQuote),
+                           "quoted value never closed (byte " +
+                               std::to_string(body.data() - record.data() + scan.error_at()) + ")");
+    }
+    if (pairs == 0 || (c.message_id.empty() && (date.empty() || time.empty()))) {
+      return Status::error(std::string(kRejectUnrecognised),
+                           "no FortiOS key=value log (neither logid nor date and time)");
+    }
+
+    // Time: eventtime (epoch s/ms/us/ns), else date + time at tz, else date + time in the
+    // configured zone, else the syslog header.
+    std::optional<std::int64_t> ms = parse_epoch_ms(eventtime);
+    if (!ms && !date.empty() && !time.empty()) {
+      char buf[64];
+      const std::size_t n = date.size() + 1 + time.size() + tz.size();
+      if (n < sizeof buf && !time.empty()) {
+        std::memcpy(buf, date.data(), date.size());
+        buf[date.size()] = 'T';
+        std::memcpy(buf + date.size() + 1, time.data(), time.size());
+        std::memcpy(buf + date.size() + 1 + time.size(), tz.data(), tz.size());
+        const std::string_view text(buf, n);
+        ms = tz.empty() ? parse_local_time(text, zone()) : parse_timestamp_ms(text);
+      }
+      if (!ms) return Status::error(std::string(kRejectTime), "date/time/tz is not a time");
+    }
+    if (!ms && header_time) ms = syslog_.time_ms;
+    if (!ms && ctx.received_ms != event::Event::kNoTime) ms = ctx.received_ms;
+    if (ms) out.time_ms = *ms;
+
+    c.user = is_placeholder(user) ? xauthuser : user;
+    c.group = is_placeholder(group) ? xauthgroup : group;
+    c.source_ip = is_placeholder(remip) ? srcip : remip;
+    c.assigned_ip = is_placeholder(tunnelip) ? assignip : tunnelip;
+    if (c.gateway.empty()) c.gateway = host;
+    c.action = classify(c.message_id, action, status);
+    return Status();
+  }
+
+ private:
+  static Action classify(std::string_view logid, std::string_view action, std::string_view status) {
+    if (action == "ssl-login-fail" || logid == "0101039426") return Action::kAuthFailure;
+    if (action == "tunnel-up") return Action::kSessionStart;
+    if (action == "tunnel-down") return Action::kSessionEnd;
+    // Admin logins (0100032001/32002) and user authentication (0102043008/43009/43039).
+    if (action == "login" || action == "authentication" || action == "auth-logon") {
+      if (status == "failed" || status == "failure") return Action::kAuthFailure;
+      if (status == "success" || status == "logon") return Action::kAuthSuccess;
+    }
+    if (action == "logout" || action == "auth-logout") return Action::kSessionEnd;
+    return Action::kOther;
+  }
+};
+
+// A key (preceded by start, blank or '>') followed by '=' in the first bytes.
+bool has_key(std::string_view head, std::string_view key_eq) {
+  for (std::size_t at = head.find(key_eq); at != std::string_view::npos;
+       at = head.find(key_eq, at + 1)) {
+    if (at == 0 || head[at - 1] == ' ' || head[at - 1] == '>') return true;
+  }
+  return false;
+}
+
+bool sniff(std::string_view r) {
+  const std::string_view head = r.substr(0, 1024);
+  const std::string_view t = trim(head);
+  if (t.empty() || t.front() == '{' || t.front() == '[') return false;
+  return has_key(head, "logid=") && (has_key(head, "devid=") || has_key(head, "devname="));
+}
+
+}  // namespace
+
+decode::Format fortigate_format() {
+  decode::Format f;
+  f.info = decode::FormatInfo{
+      "fortigate", "FortiGate FortiOS 6.x/7.x syslog key=value (SSL-VPN, IPsec, admin, config)",
+      decode::Logsource{"fortigate", "vpn", "event"}, with_common_fields(kKeys)};
+  f.sniff = sniff;
+  f.make = [](const decode::DecoderSetup& setup) -> std::unique_ptr<decode::Decoder> {
+    return std::make_unique<FortigateDecoder>(setup);
+  };
+  return f;
+}
+
+}  // namespace vigie::plugins::vpn
