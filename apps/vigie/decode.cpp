@@ -14,7 +14,9 @@
 #include "config/config.h"
 #include "decode/decoder.h"
 #include "decode/fields.h"
+#include "enrich/enricher.h"
 #include "ingest/zone.h"
+#include "pipeline/deployment.h"
 
 namespace vigie::app {
 
@@ -64,28 +66,36 @@ int decode_logs(const DecodeOptions& options) {
     if (!loaded.ok()) return 2;
     conf = std::move(loaded.config);
   }
-  std::string zone_name = conf.zone;
+  std::vector<std::string> warnings;
+  Result<std::unique_ptr<pipeline::Deployment>> deployment =
+      pipeline::Deployment::build(conf, warnings);
+  for (const std::string& w : warnings)
+    std::fprintf(stderr, "vigie decode: warning: %s\n", w.c_str());
+  if (!deployment.ok()) {
+    std::fprintf(stderr, "vigie decode: %s\n", deployment.status().message().c_str());
+    return 2;
+  }
+  const pipeline::TenantState* tenant = &(*deployment)->unconfigured();
   if (!options.tenant.empty() && !conf.tenants.empty()) {
-    const config::TenantSettings* t = nullptr;
-    for (const config::TenantSettings& s : conf.tenants) {
-      if (s.id == options.tenant) t = &s;
-    }
-    if (t == nullptr) {
+    tenant = (*deployment)->tenant(options.tenant);
+    if (tenant == nullptr) {
       std::fprintf(stderr, "vigie decode: --tenant %s is not a tenant of %s\n",
                    options.tenant.c_str(), options.config.c_str());
       return 2;
     }
-    if (!t->zone.empty()) zone_name = t->zone;
   }
-  if (!options.zone.empty()) zone_name = options.zone;
+  std::shared_ptr<const ingest::Zone> zone = tenant->zone;
+  if (!options.zone.empty()) {
+    Result<std::shared_ptr<const ingest::Zone>> z = ingest::load_zone(options.zone);
+    if (!z.ok()) {
+      std::fprintf(stderr, "vigie decode: --zone %s: %s\n", options.zone.c_str(),
+                   z.status().message().c_str());
+      return 2;
+    }
+    zone = *z;
+  }
   const std::size_t max_bytes =
       options.max_line_bytes != 0 ? options.max_line_bytes : conf.max_record_bytes;
-  Result<std::shared_ptr<const ingest::Zone>> zone = ingest::load_zone(zone_name);
-  if (!zone.ok()) {
-    std::fprintf(stderr, "vigie decode: zone %s: %s\n", zone_name.c_str(),
-                 zone.status().message().c_str());
-    return 2;
-  }
 
   // Every field a format declares is printed, and so is everything else a record holds.
   event::FieldTable fields;
@@ -94,7 +104,12 @@ int decode_logs(const DecodeOptions& options) {
   setup.fields = &fields;
   setup.keep_unknown_fields = true;
   setup.max_record_bytes = max_bytes;
-  setup.zone = zone->get();
+  setup.zone = zone.get();
+  enrich::LeaseTable leases;
+  enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases});
+  const enrich::Source source = *family == decode::Family::kAd    ? enrich::Source::kAd
+                                : *family == decode::Family::kVpn ? enrich::Source::kVpn
+                                                                  : enrich::Source::kEhr;
   std::vector<std::unique_ptr<decode::Decoder>> decoders;
   for (const decode::Format* f : formats) decoders.push_back(f->make(setup));
 
@@ -146,6 +161,7 @@ int decode_logs(const DecodeOptions& options) {
       }
     }
     decode::RecordContext ctx;
+    ctx.pseudonymiser = tenant->pseudonymiser.get();
     Status s = decoders[which]->decode(line, ctx, ev);
     if (!s.ok()) {
       reject(s.code(), s.message());
@@ -153,6 +169,7 @@ int decode_logs(const DecodeOptions& options) {
     }
     ev.line = lines.line_number();
     if (!options.tenant.empty()) ev.tenant = options.tenant;
+    enricher.enrich(ev, source, tenant->directory.get());
     ++decoded;
     decode::append_event_json(out, ev, fields);
     out += '\n';

@@ -52,7 +52,14 @@ Result<TenantRouter> TenantRouter::build(const TenantConfig& config) {
                                  "': a hostname, or '*' followed by a suffix such as *.chu.local");
       }
       if (star == 0) {
-        r.by_host_suffix_.emplace_back(h.substr(1), index);
+        const std::string suffix = h.substr(1);
+        for (const auto& [existing, owner] : r.by_host_suffix_) {
+          if (existing == suffix) {
+            return Status::error("duplicate-host",
+                                 "syslog host '" + host + "' is mapped to more than one tenant");
+          }
+        }
+        r.by_host_suffix_.emplace_back(suffix, index);
       } else if (!r.by_host_.emplace(h, index).second) {
         return Status::error("duplicate-host",
                              "syslog host '" + host + "' is mapped to more than one tenant");

@@ -74,6 +74,7 @@ TEST(TenantRouter, BadConfigurationsAreErrors) {
   EXPECT_EQ(code({{{"a", {}, {}}, {"a", {}, {}}}}), "duplicate-tenant");
   EXPECT_EQ(code({{{"a", {"t"}, {}}, {"b", {"t"}, {}}}}), "duplicate-topic");
   EXPECT_EQ(code({{{"a", {}, {"h"}}, {"b", {}, {"H"}}}}), "duplicate-host");
+  EXPECT_EQ(code({{{"a", {}, {"*.x.local"}}, {"b", {}, {"*.X.local"}}}}), "duplicate-host");
   EXPECT_EQ(code({{{"a", {}, {"fw*"}}}}), "bad-host-pattern");
   EXPECT_EQ(code({{{"a", {}, {"*"}}}}), "bad-host-pattern");
   EXPECT_EQ(code({{{"a", {}, {""}}}}), "bad-host-pattern");
