@@ -150,7 +150,7 @@ int decode_logs(const DecodeOptions& options) {
       reject("oversized", "record longer than --max-line-bytes");
       continue;
     }
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (is_blank_or_comment(line)) continue;
     std::size_t which = 0;
     if (options.format == "auto") {
       const decode::Format* f = registry.sniff(*family, line);

@@ -314,7 +314,7 @@ int hunt(const HuntOptions& options) {
                    lines.oversized_bytes(), options.max_line_bytes);
       continue;
     }
-    if (line.find_first_not_of(" \t") == std::string_view::npos) {
+    if (is_blank_or_comment(line)) {
       ++blank;
       continue;
     }

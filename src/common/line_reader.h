@@ -38,4 +38,12 @@ class LineReader {
   std::size_t oversized_bytes_ = 0;
 };
 
+// A line that holds no record: blank, or a comment whose first non-blank character is '#'.
+// No log format Vigie reads starts a record with '#' (JSON, syslog, key=value, CSV data rows,
+// HL7, XML), and annotated sample files and W3C-style exports put headers there.
+inline bool is_blank_or_comment(std::string_view line) {
+  const std::size_t first = line.find_first_not_of(" \t\r");
+  return first == std::string_view::npos || line[first] == '#';
+}
+
 }  // namespace vigie
