@@ -122,12 +122,9 @@ class AsaDecoder : public VpnDecoder {
     // The header before the tag: "<166>Mar 14 2026 01:03:05 ASA-GHT-01 : " (all parts optional).
     std::optional<std::int64_t> ms;
     const std::string_view header = record.substr(0, tag);
-    if (!trim(header).empty() && ingest::sniff_syslog(header) != ingest::SyslogFormat::kNone) {
-      ingest::SyslogError err = ingest::parse_syslog(record, time_context(ctx), syslog_);
-      if (err != ingest::SyslogError::kOk) {
-        return Status::error(std::string(kRejectSyslog),
-                             std::string(ingest::syslog_error_name(err)));
-      }
+    bool has_header = false;
+    if (!trim(header).empty()) VIGIE_RETURN_IF_ERROR(parse_header(record, ctx, has_header));
+    if (has_header) {
       if (syslog_.has_time()) ms = syslog_.time_ms;
       // The device-id host; a "%ASA" taken for a host (no host, no stamp) is no host.
       if (!starts_with(syslog_.hostname, "%")) c.gateway = syslog_.hostname;

@@ -35,12 +35,9 @@ class FortigateDecoder : public VpnDecoder {
     std::string_view body = record;
     std::string_view host;
     bool header_time = false;
-    if (ingest::sniff_syslog(record) != ingest::SyslogFormat::kNone) {
-      ingest::SyslogError err = ingest::parse_syslog(record, time_context(ctx), syslog_);
-      if (err != ingest::SyslogError::kOk) {
-        return Status::error(std::string(kRejectSyslog),
-                             std::string(ingest::syslog_error_name(err)));
-      }
+    bool has_header = false;
+    VIGIE_RETURN_IF_ERROR(parse_header(record, ctx, has_header));
+    if (has_header) {
       body = syslog_.msg;
       host = syslog_.hostname;
       header_time = syslog_.has_time();

@@ -251,12 +251,11 @@ class GlobalProtectDecoder : public VpnDecoder {
       ms = parse_local_time(column(kHighResTimestamp), zone());
       if (ms && !plausible(*ms)) ms.reset();
     }
-    for (std::size_t k : {kTimeGenerated, kReceiveTime}) {
-      if (!ms && !column(k).empty()) ms = parse_local_time(column(k), zone());
-    }
     if (!ms && !column(kTimeGenerated).empty()) {
-      return Status::error(std::string(kRejectTime), "Generated Time is not a time");
+      ms = parse_local_time(column(kTimeGenerated), zone());
+      if (!ms) return Status::error(std::string(kRejectTime), "Generated Time is not a time");
     }
+    if (!ms && !column(kReceiveTime).empty()) ms = parse_local_time(column(kReceiveTime), zone());
     if (!ms && ctx.received_ms != event::Event::kNoTime) ms = ctx.received_ms;
     if (ms) out.time_ms = *ms;
 

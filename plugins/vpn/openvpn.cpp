@@ -66,12 +66,9 @@ class OpenVpnDecoder : public VpnDecoder {
     }
     std::string_view msg = record;
     std::optional<std::int64_t> ms;
-    if (ingest::sniff_syslog(record) != ingest::SyslogFormat::kNone) {
-      ingest::SyslogError err = ingest::parse_syslog(record, time_context(ctx), syslog_);
-      if (err != ingest::SyslogError::kOk) {
-        return Status::error(std::string(kRejectSyslog),
-                             std::string(ingest::syslog_error_name(err)));
-      }
+    bool has_header = false;
+    VIGIE_RETURN_IF_ERROR(parse_header(record, ctx, has_header));
+    if (has_header) {
       msg = syslog_.msg;
       c.gateway = syslog_.hostname;
       if (syslog_.has_time()) ms = syslog_.time_ms;

@@ -59,6 +59,24 @@ std::int64_t VpnDecoder::reference_ms(const decode::RecordContext& ctx) {
       .count();
 }
 
+Status VpnDecoder::parse_header(std::string_view line, const decode::RecordContext& ctx,
+                                bool& present) {
+  present = false;
+  ingest::SyslogError err;
+  if (ingest::sniff_syslog(line) != ingest::SyslogFormat::kNone) {
+    err = ingest::parse_syslog(line, time_context(ctx), syslog_);
+  } else if (!line.empty() && line.front() == '<') {
+    err = ingest::parse_rfc3164(line, time_context(ctx), syslog_);  // a broken PRI: its error
+  } else {
+    return Status();
+  }
+  if (err != ingest::SyslogError::kOk) {
+    return Status::error(std::string(kRejectSyslog), std::string(ingest::syslog_error_name(err)));
+  }
+  present = true;
+  return Status();
+}
+
 namespace {
 
 std::string at(std::size_t offset) { return " (byte " + std::to_string(offset) + ")"; }

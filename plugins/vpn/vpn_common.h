@@ -104,6 +104,11 @@ class VpnDecoder : public decode::Decoder {
     return ingest::SyslogTimeContext{zone_, reference_ms(ctx)};
   }
 
+  // Parses the syslog header of `line` into syslog_ when the line starts with one (a PRI, or a
+  // BSD or ISO stamp); `present` says whether it did. An error is returned as a Status with code
+  // kRejectSyslog; a line without header is ok (present = false).
+  Status parse_header(std::string_view line, const decode::RecordContext& ctx, bool& present);
+
   ingest::SyslogMessage syslog_;  // reused from record to record
 
  private:
