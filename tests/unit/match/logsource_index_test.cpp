@@ -251,7 +251,11 @@ TEST(LogsourceIndex, InternsTheFieldsItNeeds) {
   EXPECT_TRUE(fields.find("EventType").has_value());
   EXPECT_EQ(fields.find("Channel"), FieldTable::kChannel);
   EXPECT_EQ(fields.find("EventID"), FieldTable::kEventID);
-  EXPECT_EQ(fields.size(), before + 1);  // EventType is the only non-fixed field
+  // Beyond the fixed fields: EventType (Sysmon registry events), and vpn.vendor and type
+  // (FortiOS log type) for the VPN gateways.
+  EXPECT_TRUE(fields.find("vpn.vendor").has_value());
+  EXPECT_TRUE(fields.find("type").has_value());
+  EXPECT_EQ(fields.size(), before + 3);
 }
 
 TEST(LogsourceIndex, AppendsWithoutClearingAndReusesCapacity) {
