@@ -47,6 +47,14 @@ from_decoded="$("${vigie}" hunt --rules rules --input "${tmp}/nx.jsonl" --format
 from_named="$("${vigie}" hunt --rules rules --input "${nx}" --format nxlog 2>/dev/null | matches)"
 [[ "${from_named}" == "${from_beat}" ]] || fail "hunt --format nxlog differs"
 
+# SigmaHQ's FortiGate rules (logsource fortigate/event) run unchanged on raw FortiGate syslog.
+forti="$("${vigie}" hunt --rules "${shared}/sigmahq/rules/network/fortinet" \
+  --input "${shared}/formats/vpn_fortigate_sslvpn.log" 2>"${tmp}/forti.err")" ||
+  fail "hunt on FortiGate exited with $?"
+grep -q '"rule_title":"FortiGate - New Local User Created"' <<<"${forti}" ||
+  fail "SigmaHQ's FortiGate rule did not match the raw sample: $(cat "${tmp}/forti.err")"
+grep -q ' 0 rejected,' "${tmp}/forti.err" || fail "FortiGate sample had rejects: $(cat "${tmp}/forti.err")"
+
 # Bad records: reported by line and reason, without their content; the rest still decoded.
 {
   head -2 "${beat}"
