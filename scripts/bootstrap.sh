@@ -29,7 +29,8 @@ readonly PACKAGES=(
   librdkafka-dev libre2-dev libsimdjson-dev librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
-  libssl-dev libhowardhinnant-date-dev libmaxminddb-dev tzdata
+  libssl-dev libhowardhinnant-date-dev libmaxminddb-dev python3-jsonschema tzdata
+  curl ca-certificates openssl
   clang-format clang-tidy
 )
 
@@ -110,6 +111,42 @@ ensure_packages() {
   fi
 }
 
+# The free GeoIP country database for GeoIP enrichment (docs/enrichment.md): ip-location-db's
+# geo-whois-asn-country (CC BY 4.0, data by NRO), from the npm registry, checked against the
+# registry's sha512. Best effort: offline, Vigie runs with GeoIP off and says so once.
+readonly GEOIP_DIR="${VIGIE_GEOIP_DIR:-/var/lib/vigie/geoip}"
+readonly GEOIP_PACKAGE="https://registry.npmjs.org/@ip-location-db/geo-whois-asn-country-mmdb"
+ensure_geoip() {
+  local db="${GEOIP_DIR}/geo-whois-asn-country.mmdb"
+  if [[ -s "${db}" ]]; then
+    log "GeoIP database present: ${db}"
+    return 0
+  fi
+  if [[ "${VIGIE_SKIP_GEOIP:-0}" == "1" ]]; then
+    log "VIGIE_SKIP_GEOIP=1: no GeoIP database (GeoIP enrichment stays off)"
+    return 0
+  fi
+  if ! mkdir -p "${GEOIP_DIR}" 2>/dev/null || [[ ! -w "${GEOIP_DIR}" ]]; then
+    log "warning: cannot write ${GEOIP_DIR}; no GeoIP database (set VIGIE_GEOIP_DIR)"
+    return 0
+  fi
+  local tmp meta tarball integrity
+  tmp="$(mktemp -d)"
+  if meta="$(curl -fsS --max-time 30 "${GEOIP_PACKAGE}/latest")" &&
+    tarball="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["dist"]["tarball"])' <<<"${meta}")" &&
+    integrity="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["dist"]["integrity"])' <<<"${meta}")" &&
+    curl -fsS --max-time 300 -o "${tmp}/db.tgz" "${tarball}" &&
+    [[ "sha512-$(openssl dgst -sha512 -binary "${tmp}/db.tgz" | base64 -w0)" == "${integrity}" ]] &&
+    tar -xzf "${tmp}/db.tgz" -C "${tmp}" package/geo-whois-asn-country.mmdb package/NRO_LICENSE &&
+    install -m 0644 "${tmp}/package/NRO_LICENSE" "${GEOIP_DIR}/NRO_LICENSE" &&
+    install -m 0644 "${tmp}/package/geo-whois-asn-country.mmdb" "${db}"; then
+    log "GeoIP database installed: ${db} (CC BY 4.0, NRO; ip-location-db)"
+  else
+    log "warning: could not download the GeoIP database; GeoIP enrichment stays off"
+  fi
+  rm -rf "${tmp}"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Builds
 # ---------------------------------------------------------------------------------------------
@@ -179,6 +216,7 @@ build_release() {
 
 cmd_demo() {
   ensure_packages
+  ensure_geoip
   build_release
   banner "demo: vigie demo"
   cd "${ROOT}"
@@ -187,6 +225,7 @@ cmd_demo() {
 
 cmd_build() {
   ensure_packages
+  ensure_geoip
   build_release
 }
 
