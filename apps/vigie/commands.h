@@ -22,10 +22,11 @@ int rules_check(const CheckOptions& options);
 
 struct HuntOptions {
   RuleOptions rules;
-  std::string input;                  // file or "-"
-  std::string format = "auto";        // auto, flat, evtx-json, winlogbeat, or a plugin format name
-  std::string zone = "Europe/Paris";  // for timestamps written without an offset
-  std::string output = "jsonl";       // jsonl | text
+  std::string input;            // file or "-"
+  std::string format = "auto";  // auto, flat, evtx-json, winlogbeat, or a plugin format name
+  std::string zone;    // for timestamps written without an offset (empty: --config's, else Paris)
+  std::string config;  // deployment configuration (tenants' directories, GeoIP)
+  std::string output = "jsonl";  // jsonl | text
   std::size_t max_line_bytes = 1 << 20;
   bool strict = false;                       // rule errors are fatal
   std::string tenant_field = "tenant";       // the event field naming its establishment

@@ -15,11 +15,14 @@
 #include "common/json.h"
 #include "common/line_reader.h"
 #include "common/timestamp.h"
+#include "config/config.h"
 #include "correlate/engine.h"
 #include "correlate/load.h"
 #include "decode/decoder.h"
+#include "enrich/enricher.h"
 #include "event/json_reader.h"
 #include "ingest/zone.h"
+#include "pipeline/deployment.h"
 
 namespace vigie::app {
 namespace {
@@ -160,12 +163,16 @@ void append_correlation_text(std::string& out, const correlate::CompiledCorrelat
   out += '\n';
 }
 
-// How hunt reads records: JSON shapes through JsonReader (as before plugins existed), every
-// other format through its plugin's decoder. With --format auto, a record that a non-JSON-shape
-// format sniffs (NXLog, a VPN or EHR format) goes to that decoder, and all else to JsonReader's
-// own detection (Winlogbeat, evtx_dump, flat), which also gives bad JSON its precise reject code.
+// How hunt reads records: through the decoder plugins, the format named by --format or, with
+// auto, the one that sniffs the record (catch-all formats such as flat JSON last). A record no
+// format claims goes to JsonReader's own detection, which gives bad JSON its precise reject code.
 class InputDecoders {
  public:
+  struct Decoded {
+    Status status;
+    decode::Family family = decode::Family::kAd;
+  };
+
   InputDecoders(const decode::Registry& registry, event::FieldTable& fields, bool keep_all,
                 std::size_t max_record_bytes, const ingest::Zone* zone)
       : registry_(registry), reader_(fields, reader_options(keep_all, max_record_bytes)) {
@@ -176,28 +183,28 @@ class InputDecoders {
     // Every decoder is made now: making one may intern fields, which must not happen mid-run.
     for (const decode::Plugin& p : registry.plugins()) {
       for (const decode::Format& f : p.formats) {
-        if (!event::parse_input_format(f.info.name)) decoders_.emplace_back(&f, f.make(setup_));
+        decoders_.push_back({&f, p.family, f.make(setup_)});
       }
     }
   }
 
-  Status read_json(std::string_view line, event::InputFormat shape, event::Event& ev) {
-    if (shape == event::InputFormat::kAuto) {
-      const decode::Format* f = registry_.sniff_any(line);
-      if (f != nullptr && !event::parse_input_format(f->info.name)) return decode(*f, line, ev);
+  // `named`: the --format, or nullptr for auto.
+  Decoded read(std::string_view line, const decode::Format* named, const decode::RecordContext& ctx,
+               event::Event& ev) {
+    const decode::Format* f = named != nullptr ? named : registry_.sniff_any(line);
+    if (f == nullptr) return {reader_.read(line, event::InputFormat::kAuto, ev)};
+    for (Entry& d : decoders_) {
+      if (d.format == f) return {d.decoder->decode(line, ctx, ev), d.family};
     }
-    return reader_.read(line, shape, ev);
-  }
-
-  Status decode(const decode::Format& f, std::string_view line, event::Event& ev) {
-    if (auto shape = event::parse_input_format(f.info.name)) return reader_.read(line, *shape, ev);
-    for (auto& [format, decoder] : decoders_) {
-      if (format == &f) return decoder->decode(line, {}, ev);
-    }
-    return Status::error("unknown-format", "no decoder for this format");
+    return {Status::error("unknown-format", "no decoder for this format")};
   }
 
  private:
+  struct Entry {
+    const decode::Format* format;
+    decode::Family family;
+    std::unique_ptr<decode::Decoder> decoder;
+  };
   static event::ReaderOptions reader_options(bool keep_all, std::size_t max_record_bytes) {
     event::ReaderOptions o;
     o.max_record_bytes = max_record_bytes;
@@ -207,17 +214,28 @@ class InputDecoders {
   const decode::Registry& registry_;
   decode::DecoderSetup setup_;
   event::JsonReader reader_;
-  std::vector<std::pair<const decode::Format*, std::unique_ptr<decode::Decoder>>> decoders_;
+  std::vector<Entry> decoders_;
 };
+
+enrich::Source source_of(decode::Family f) {
+  switch (f) {
+    case decode::Family::kAd:
+      return enrich::Source::kAd;
+    case decode::Family::kVpn:
+      return enrich::Source::kVpn;
+    case decode::Family::kEhr:
+      return enrich::Source::kEhr;
+  }
+  return enrich::Source::kAd;
+}
 
 }  // namespace
 
 int hunt(const HuntOptions& options) {
-  // The JSON shapes JsonReader reads itself (auto included), else a decoder plugin's format.
-  const std::optional<event::InputFormat> json_shape = event::parse_input_format(options.format);
+  // A format name of any plugin (names are unique across families), or auto.
   const decode::Registry& registry = decode::builtin_plugins();
   const decode::Format* named_format = nullptr;
-  if (!json_shape) {
+  if (options.format != "auto") {
     for (const decode::Plugin& p : registry.plugins()) {
       if (named_format == nullptr) named_format = registry.find(p.family, options.format);
     }
@@ -227,10 +245,25 @@ int hunt(const HuntOptions& options) {
       return 2;
     }
   }
-  Result<std::shared_ptr<const ingest::Zone>> zone = ingest::load_zone(options.zone);
-  if (!zone.ok()) {
-    std::fprintf(stderr, "vigie hunt: --zone %s: %s\n", options.zone.c_str(),
-                 zone.status().message().c_str());
+  config::Config conf;
+  if (!options.config.empty()) {
+    config::LoadedConfig c = config::load_config(options.config);
+    for (const config::ConfigError& e : c.errors)
+      std::fprintf(stderr, "%s\n", e.to_string().c_str());
+    if (!c.ok()) return 2;
+    conf = std::move(c.config);
+  }
+  if (!options.zone.empty()) conf.zone = options.zone;
+  std::vector<std::string> warnings;
+  Result<std::unique_ptr<pipeline::Deployment>> deployment =
+      pipeline::Deployment::build(conf, warnings);
+  // Without --config, GeoIP is the only thing a deployment adds: say so only when asked for.
+  if (!options.config.empty()) {
+    for (const std::string& w : warnings)
+      std::fprintf(stderr, "vigie hunt: warning: %s\n", w.c_str());
+  }
+  if (!deployment.ok()) {
+    std::fprintf(stderr, "vigie hunt: %s\n", deployment.status().message().c_str());
     return 2;
   }
   auto started = std::chrono::steady_clock::now();
@@ -275,8 +308,12 @@ int hunt(const HuntOptions& options) {
   // The rules' fields, and after them (same ids for the rules' ones) whatever decoders add.
   event::FieldTable fields = rules.fields();
   const event::FieldId tenant_field = *fields.find(options.tenant_field);
+  // The enricher first: it interns the fields it reads (vpn.assigned_ip...), so decoders made
+  // after it keep them even when no rule names them.
+  enrich::LeaseTable leases;
+  enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases});
   InputDecoders input(registry, fields, rules.needs_all_fields(), options.max_line_bytes,
-                      zone->get());
+                      (*deployment)->unconfigured().zone.get());
   event::Event ev;
   LineReader lines(fd, options.max_line_bytes);
 
@@ -319,8 +356,9 @@ int hunt(const HuntOptions& options) {
       continue;
     }
     ++events;
-    Status s =
-        json_shape ? input.read_json(line, *json_shape, ev) : input.decode(*named_format, line, ev);
+    decode::RecordContext ctx;
+    InputDecoders::Decoded decoded = input.read(line, named_format, ctx, ev);
+    const Status& s = decoded.status;
     if (!s.ok()) {
       ++rejected;
       std::fprintf(stderr, "%s:%lld: rejected [%s] %s\n", input_name.c_str(),
@@ -334,6 +372,9 @@ int hunt(const HuntOptions& options) {
         t != nullptr && (t->kind == event::Kind::kString || t->kind == event::Kind::kInt)) {
       ev.tenant = t->text;
     }
+    const pipeline::TenantState* tenant = (*deployment)->tenant(ev.tenant);
+    enricher.enrich(ev, source_of(decoded.family),
+                    tenant != nullptr ? tenant->directory.get() : nullptr);
     std::span<const std::uint32_t> matched = matcher.match(ev);
     for (std::uint32_t idx : matched) {
       ++per_rule[idx];

@@ -44,8 +44,11 @@ int main(int argc, char** argv) {
                          "input format: auto (default), or a format name of `vigie decode "
                          "--list-formats`");
     hunt_cmd->add_option("--zone", hunt.zone,
-                         "IANA zone of timestamps written without an offset (default "
-                         "Europe/Paris)");
+                         "IANA zone of timestamps written without an offset (default: the "
+                         "zone of --config, else Europe/Paris)");
+    hunt_cmd->add_option("--config", hunt.config,
+                         "deployment configuration: tenants' directories, GeoIP (see "
+                         "docs/configuration.md)");
     hunt_cmd->add_option("--output", hunt.output, "jsonl or text")
         ->check(CLI::IsMember({"jsonl", "text"}));
     hunt_cmd

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "common/timestamp.h"
+#include "core_fields.h"
 #include "decode/decoder.h"
 #include "event/json_reader.h"
 #include "ingest/zone.h"
@@ -17,24 +18,26 @@ using decode::DecoderSetup;
 using decode::Format;
 using decode::FormatInfo;
 
-// The System fields every format gives (EventData fields are named by the event itself).
-const std::vector<std::string_view>& system_fields() {
-  static const std::vector<std::string_view> kFields = {"EventID",
-                                                        "Channel",
-                                                        "Provider_Name",
-                                                        "Provider_Guid",
-                                                        "Computer",
-                                                        "EventRecordID",
-                                                        "TimeCreated_SystemTime",
-                                                        "Level",
-                                                        "Task",
-                                                        "Opcode",
-                                                        "Keywords",
-                                                        "Version",
-                                                        "Execution_ProcessID",
-                                                        "Execution_ThreadID",
-                                                        "Security_UserID"};
-  return kFields;
+// The System fields every format gives (EventData fields are named by the event itself), and
+// the common core fields (core_fields.h).
+std::vector<std::string_view> system_fields() {
+  std::vector<std::string_view> f = {"EventID",
+                                     "Channel",
+                                     "Provider_Name",
+                                     "Provider_Guid",
+                                     "Computer",
+                                     "EventRecordID",
+                                     "TimeCreated_SystemTime",
+                                     "Level",
+                                     "Task",
+                                     "Opcode",
+                                     "Keywords",
+                                     "Version",
+                                     "Execution_ProcessID",
+                                     "Execution_ThreadID",
+                                     "Security_UserID"};
+  for (std::string_view core : WindowsCore::fields()) f.push_back(core);
+  return f;
 }
 
 constexpr decode::Logsource kWindows{"windows", "", ""};
@@ -72,11 +75,14 @@ std::string_view head(std::string_view r, std::size_t n = 512) { return r.substr
 // A JSON format read by event::JsonReader in one of its shapes.
 class JsonDecoder : public decode::Decoder {
  public:
+  // core_ is built first: it interns the fields it needs before the reader looks at the table.
   JsonDecoder(const DecoderSetup& setup, event::InputFormat shape)
-      : reader_(*setup.fields, options(setup)), shape_(shape) {}
+      : core_(*setup.fields), reader_(*setup.fields, options(setup)), shape_(shape) {}
 
   Status decode(std::string_view record, const decode::RecordContext&, event::Event& out) override {
-    return reader_.read(record, shape_, out);
+    Status s = reader_.read(record, shape_, out);
+    if (s.ok()) core_.apply(out);
+    return s;
   }
 
  protected:
@@ -86,6 +92,7 @@ class JsonDecoder : public decode::Decoder {
     o.keep_unknown_fields = setup.keep_unknown_fields;
     return o;
   }
+  WindowsCore core_;
   event::JsonReader reader_;
   event::InputFormat shape_;
 };
@@ -123,6 +130,7 @@ class NxlogDecoder : public JsonDecoder {
       }
     }
     (void)ctx;
+    core_.apply(out);
     return s;
   }
 

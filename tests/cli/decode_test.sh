@@ -55,6 +55,21 @@ grep -q '"rule_title":"FortiGate - New Local User Created"' <<<"${forti}" ||
   fail "SigmaHQ's FortiGate rule did not match the raw sample: $(cat "${tmp}/forti.err")"
 grep -q ' 0 rejected,' "${tmp}/forti.err" || fail "FortiGate sample had rejects: $(cat "${tmp}/forti.err")"
 
+# A Kerberos ticket from a VPN pool address gets the VPN session that held the address (the
+# FortiGate tunnel-up of mleroy from 203.0.113.45): one file mixing the gateway and the DC.
+forti_log="${shared}/formats/vpn_fortigate_sslvpn.log"
+{
+  sed -n 11p "${forti_log}"
+  sed -n 5,6p "${beat}"
+  sed -n 12p "${forti_log}"
+} >"${tmp}/mixed.log"
+rule=tests/data/vpn_attribution/rules.yml
+[[ "$("${vigie}" hunt --rules "${rule}" --input "${tmp}/mixed.log" 2>/dev/null | grep -c '"line":3')" -eq 1 ]] ||
+  fail "the 4769 from the tunnel address was not attributed to the VPN session"
+sed -n 2,3p "${tmp}/mixed.log" >"${tmp}/no-session.log"
+[[ -z "$("${vigie}" hunt --rules "${rule}" --input "${tmp}/no-session.log" 2>/dev/null)" ]] ||
+  fail "attributed without a VPN session"
+
 # Bad records: reported by line and reason, without their content; the rest still decoded.
 {
   head -2 "${beat}"

@@ -68,7 +68,8 @@ TEST_F(AdTest, RegistersItsFormatsWithTheWindowsLogsource) {
       EXPECT_FALSE(f.info.fields.empty());
     }
   }
-  EXPECT_EQ(names, (std::vector<std::string>{"winlogbeat", "evtx-json", "nxlog", "flat"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"winlogbeat", "evtx-json", "nxlog", "flat"}));
 }
 
 // The two shared samples hold the same 23 events, as Winlogbeat and as NXLog ship them.
@@ -90,6 +91,54 @@ TEST_F(AdTest, NxlogAndWinlogbeatGiveTheSameEvent) {
     EXPECT_EQ(b.time_ms, a.time_ms - a.time_ms % 1000) << "line " << i + 1;
     EXPECT_EQ(text(b, "TimeCreated_SystemTime"), format_timestamp_ms(b.time_ms));
   }
+}
+
+// The common core (event.action, event.outcome, user.*, source.*) of the shared samples, the same
+// from Winlogbeat and from NXLog.
+TEST_F(AdTest, CommonCoreFieldsOfTheSamples) {
+  for (const char* f : {"event.action", "event.outcome", "user.name", "user.domain", "source.ip",
+                        "source.host", "host.name"}) {
+    fields_.intern(f);
+  }
+  auto beat = make("winlogbeat");
+  auto nx = make("nxlog");
+  const auto beat_lines = read_lines(shared_formats("windows_winlogbeat_raw.ndjson"));
+  const auto nx_lines = read_lines(shared_formats("windows_nxlog_im_msvistalog.ndjson"));
+  struct Expected {
+    std::size_t line;
+    const char* action;
+    const char* outcome;
+    const char* user;
+    const char* source_ip;
+  };
+  const Expected expected[] = {
+      {1, "kerberos-preauth", "failure", "mleroy", "10.212.134.21"},  // ::ffff: dropped
+      {2, "ntlm-validation", "failure", "ssimon", "<absent>"},        // Status 0xc000006a
+      {3, "logon", "failure", "mleroy", "10.212.134.21"},
+      {4, "account-locked-out", "success", "ssimon", "<absent>"},
+      {5, "logon", "success", "mleroy", "10.212.134.21"},
+      {6, "kerberos-service-ticket-request", "success", "mleroy@GHT-EXEMPLE.LOCAL",
+       "10.212.134.21"},
+      {8, "explicit-credential-logon", "success", "mleroy", "<absent>"},  // the actor
+      {13, "group-member-added", "success", "svc_sqlpacs", "<absent>"},
+      {21, "process-created", "success", "svc_sqlpacs", "<absent>"},
+      {22, "audit-log-cleared", "success", "svc_sqlpacs", "<absent>"},  // UserData
+  };
+  event::Event a, b;
+  for (const Expected& x : expected) {
+    ASSERT_TRUE(beat->decode(beat_lines[x.line - 1], {}, a).ok());
+    ASSERT_TRUE(nx->decode(nx_lines[x.line - 1], {}, b).ok());
+    for (const event::Event* e : {&a, &b}) {
+      EXPECT_EQ(text(*e, "event.action"), x.action) << "line " << x.line;
+      EXPECT_EQ(text(*e, "event.outcome"), x.outcome) << "line " << x.line;
+      EXPECT_EQ(text(*e, "user.name"), x.user) << "line " << x.line;
+      EXPECT_EQ(text(*e, "source.ip"), x.source_ip) << "line " << x.line;
+    }
+  }
+  // 4740 names the caller computer where other events name the domain.
+  ASSERT_TRUE(beat->decode(beat_lines[3], {}, a).ok());
+  EXPECT_EQ(text(a, "user.domain"), "<absent>");
+  EXPECT_NE(text(a, "source.host"), "<absent>");
 }
 
 TEST_F(AdTest, NxlogLocalTimeFollowsTheConfiguredZone) {
