@@ -116,7 +116,7 @@ class FortigateDecoder : public VpnDecoder {
         std::memcpy(buf, date.data(), date.size());
         buf[date.size()] = 'T';
         std::memcpy(buf + date.size() + 1, time.data(), time.size());
-        std::memcpy(buf + date.size() + 1 + time.size(), tz.data(), tz.size());
+        if (!tz.empty()) std::memcpy(buf + date.size() + 1 + time.size(), tz.data(), tz.size());
         const std::string_view text(buf, n);
         ms = tz.empty() ? parse_local_time(text, zone()) : parse_timestamp_ms(text);
       }
