@@ -931,16 +931,18 @@ XmlSplitter::Step XmlSplitter::step(std::string_view in, bool at_end) {
       end = in.size();  // the stream ended inside it: its parser says it is truncated
       skip = false;
     }
+    if (end - i > max) {  // as if it had been found incomplete at max bytes: the same outcome
+      s.outcome = Outcome::kError;
+      s.error = XmlError::kTooLarge;
+      s.consumed = i + 1;
+      discarding_ = true;
+      return s;
+    }
     if (skip) {
       i = end;
       continue;
     }
     s.consumed = end;
-    if (end - i > max) {
-      s.outcome = Outcome::kError;
-      s.error = XmlError::kTooLarge;
-      return s;
-    }
     s.outcome = Outcome::kRecord;
     s.record = in.substr(i, end - i);
     return s;

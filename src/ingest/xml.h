@@ -225,10 +225,13 @@ struct XmlSplitOptions {
 // declarations, comments, processing instructions and the container's own tags. A record is an
 // element from its '<' to the '>' that closes it (quotes in tags, comments and CDATA sections
 // respected); anything else at the top level (text, "<!DOCTYPE ...>", a stray end tag) is a
-// record of its own, up to the next '<' or '>', so that the parser rejects it with its reason. A
-// record not closed within max_record_bytes is reported once (xml_too_large) and discarded up to
-// the next line that starts with '<'. Each call scans the pending record from its start: pass
-// reads of a few KiB or more and the whole is linear.
+// record of its own, up to the next '<' or '>', so that the parser rejects it with its reason.
+// Anything longer than max_record_bytes (a record, or a comment to skip) is reported once
+// (xml_too_large) and the stream is discarded up to the next line that starts with '<', whether
+// its end was in sight or not: the records are the same whatever the cuts between reads. Each
+// call scans the pending record from its start: pass reads of a few KiB or more and the whole is
+// linear. A malformed record (an unclosed tag) may swallow the records after it, up to
+// max_record_bytes.
 class XmlSplitter {
  public:
   enum class Outcome : std::uint8_t {

@@ -636,8 +636,11 @@ TEST(XmlSplitter, AnOversizedRecordIsReportedOnceAndSkipped) {
               (std::vector<std::string>{"<Event>1</Event>", "!xml_too_large", "<Event>2</Event>"}))
         << "chunks of " << chunk;
   }
-  // Closed but too long, in one read.
-  EXPECT_EQ(split("<Event>" + std::string(100, 'x') + "</Event><Event/>", 0, o),
+  // Closed but too long, in one read: the same, the rest of its line goes with it.
+  EXPECT_EQ(split("<Event>" + std::string(100, 'x') + "</Event><Event/>\n<Event/>", 0, o),
+            (std::vector<std::string>{"!xml_too_large", "<Event/>"}));
+  // A comment to skip is bounded too.
+  EXPECT_EQ(split("<!--" + std::string(100, 'x') + "-->\n<Event/>", 0, o),
             (std::vector<std::string>{"!xml_too_large", "<Event/>"}));
 }
 
