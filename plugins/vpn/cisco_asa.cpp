@@ -129,7 +129,7 @@ class AsaDecoder : public VpnDecoder {
       // The device-id host; a "%ASA" taken for a host (no host, no stamp) is no host.
       if (!starts_with(syslog_.hostname, "%")) c.gateway = syslog_.hostname;
     }
-    if (!ms && ctx.received_ms != event::Event::kNoTime) ms = ctx.received_ms;
+    if (!ms) ms = reference_ms(ctx);  // no stamp in the record: when it was received
     if (ms) out.time_ms = *ms;
 
     std::string_view text = record.substr(tag);

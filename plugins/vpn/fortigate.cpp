@@ -123,7 +123,7 @@ class FortigateDecoder : public VpnDecoder {
       if (!ms) return Status::error(std::string(kRejectTime), "date/time/tz is not a time");
     }
     if (!ms && header_time) ms = syslog_.time_ms;
-    if (!ms && ctx.received_ms != event::Event::kNoTime) ms = ctx.received_ms;
+    if (!ms) ms = reference_ms(ctx);  // no stamp in the record: when it was received
     if (ms) out.time_ms = *ms;
 
     c.user = is_placeholder(user) ? xauthuser : user;

@@ -256,7 +256,7 @@ class GlobalProtectDecoder : public VpnDecoder {
       if (!ms) return Status::error(std::string(kRejectTime), "Generated Time is not a time");
     }
     if (!ms && !column(kReceiveTime).empty()) ms = parse_local_time(column(kReceiveTime), zone());
-    if (!ms && ctx.received_ms != event::Event::kNoTime) ms = ctx.received_ms;
+    if (!ms) ms = reference_ms(ctx);  // no stamp in the record: when it was received
     if (ms) out.time_ms = *ms;
 
     fill_common(column(kEventId), column(kStatus), column(kSrcUser), column(kPublicIp),
@@ -400,7 +400,7 @@ class GlobalProtectDecoder : public VpnDecoder {
     if (!ms && !receive_time.empty()) ms = parse_local_time(receive_time, zone());
     if (!ms && !devtime.empty())
       return Status::error(std::string(kRejectTime), "devTime is not a time");
-    if (!ms && ctx.received_ms != event::Event::kNoTime) ms = ctx.received_ms;
+    if (!ms) ms = reference_ms(ctx);  // no stamp in the record: when it was received
     if (ms) out.time_ms = *ms;
 
     fill_common(eventid, status, user, public_ip, {}, private_ip, {}, error, reason, duration, c);

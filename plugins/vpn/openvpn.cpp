@@ -73,7 +73,7 @@ class OpenVpnDecoder : public VpnDecoder {
       c.gateway = syslog_.hostname;
       if (syslog_.has_time()) ms = syslog_.time_ms;
     }
-    if (!ms && ctx.received_ms != event::Event::kNoTime) ms = ctx.received_ms;
+    if (!ms) ms = reference_ms(ctx);  // no stamp in the record: when it was received
     if (ms) out.time_ms = *ms;
     msg = trim(msg);
     if (msg.empty()) {

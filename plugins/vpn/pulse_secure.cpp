@@ -253,7 +253,7 @@ class PulseDecoder : public VpnDecoder {
       ms = parse_local_time(time, zone());
       if (!ms) return Status::error(std::string(kRejectTime), "time is not a time");
     }
-    if (!ms && ctx.received_ms != event::Event::kNoTime) ms = ctx.received_ms;
+    if (!ms) ms = reference_ms(ctx);  // no stamp in the record: when it was received
     if (ms) out.time_ms = *ms;
     if (c.gateway.empty()) c.gateway = fw;
     c.bytes_in = parse_uint(rcvd);  // received by the appliance

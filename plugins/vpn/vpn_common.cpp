@@ -205,32 +205,52 @@ std::optional<std::string_view> after_label(std::string_view s, std::string_view
   return trim(rest.substr(0, end));
 }
 
-bool looks_like_ip(std::string_view s) {
-  if (s.empty() || s.size() > 45) return false;
-  if (s.find(':') != std::string_view::npos) {
-    int colons = 0;
-    for (char ch : s) {
-      const bool hex =
-          (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
-      if (ch == ':') {
-        ++colons;
-      } else if (!hex && ch != '.') {
-        return false;
-      }
-    }
-    return colons >= 2;
-  }
+namespace {
+
+// Dotted quad, no leading zeros ("010.0.0.1" is not an address but a typo or an octal trap).
+bool looks_like_ipv4(std::string_view s) {
   int parts = 0;
   std::size_t i = 0;
   while (i <= s.size()) {
     std::size_t j = s.find('.', i);
     if (j == std::string_view::npos) j = s.size();
-    std::optional<std::int64_t> v = parse_uint(s.substr(i, j - i));
-    if (!v || *v > 255 || j - i > 3) return false;
+    const std::string_view part = s.substr(i, j - i);
+    std::optional<std::int64_t> v = parse_uint(part);
+    if (!v || *v > 255 || part.size() > 3 || (part.size() > 1 && part[0] == '0')) return false;
     ++parts;
     i = j + 1;
   }
   return parts == 4;
+}
+
+}  // namespace
+
+bool looks_like_ip(std::string_view s) {
+  if (s.empty() || s.size() > 45) return false;
+  if (s.find(':') == std::string_view::npos) return looks_like_ipv4(s);
+  // IPv6: 3 to 8 ':'-separated groups of at most 4 hex digits (empty ones for "::"), the last
+  // one possibly a dotted quad.
+  int groups = 0;
+  std::size_t i = 0;
+  while (i <= s.size()) {
+    std::size_t j = s.find(':', i);
+    const bool last = j == std::string_view::npos;
+    if (last) j = s.size();
+    const std::string_view g = s.substr(i, j - i);
+    ++groups;
+    if (last && g.find('.') != std::string_view::npos) {
+      if (!looks_like_ipv4(g)) return false;
+    } else {
+      if (g.size() > 4) return false;
+      for (char ch : g) {
+        const bool hex =
+            (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+        if (!hex) return false;
+      }
+    }
+    i = j + 1;
+  }
+  return groups >= 3 && groups <= 8;
 }
 
 bool is_placeholder(std::string_view s) {
