@@ -65,3 +65,13 @@ if(VIGIE_FUZZ AND VIGIE_BASH)
   math(EXPR fuzz_timeout "60 + 600 * ${fuzz_target_count}")
   set_tests_properties(fuzz_smoke PROPERTIES LABELS "fuzz" TIMEOUT ${fuzz_timeout})
 endif()
+
+# schema_vpn: every event `vigie decode --family vpn` prints from the shared samples and the vpn
+# fuzz seeds validates against schemas/vpn.schema.json (Debian's /usr/bin/python3 with
+# python3-jsonschema, Draft 2020-12). Label cli.
+if(TARGET vigie AND TARGET vigie_plugin_vpn)
+  add_test(NAME schema_vpn
+    COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/plugins/vpn/tests/validate_schema.py
+      $<TARGET_FILE:vigie> ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/../shared)
+  set_tests_properties(schema_vpn PROPERTIES LABELS "cli" TIMEOUT 120)
+endif()
