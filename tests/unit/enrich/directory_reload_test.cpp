@@ -2,16 +2,14 @@
 // reader threads keep resolving; every reader sees one whole directory (never a mix, never a
 // torn pointer), a failed reload keeps the current one.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstdint>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "common/timestamp.h"
+#include "../support/temp_dir.h"
 #include "enrich/directory.h"
 
 namespace vigie::enrich {
@@ -20,25 +18,16 @@ namespace {
 class ReloadTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = ::testing::TempDir() + "vigie_dir_XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
     // Two generations of one directory: mleroy changes unit, and the row count tells them apart.
-    write("a.csv", "sid,ad_account,unit\nS-1-5-21-1-2-3-10,GHTEX\\mleroy,A\n");
-    write("b.csv",
-          "sid,ad_account,unit\nS-1-5-21-1-2-3-10,GHTEX\\mleroy,B\nS-1-5-21-1-2-3-11,GHTEX\\x,B\n");
-    write("broken.csv", "not,a,directory\n");
+    tmp_.write("a.csv", "sid,ad_account,unit\nS-1-5-21-1-2-3-10,GHTEX\\mleroy,A\n");
+    tmp_.write("b.csv",
+               "sid,ad_account,unit\nS-1-5-21-1-2-3-10,GHTEX\\mleroy,B\n"
+               "S-1-5-21-1-2-3-11,GHTEX\\x,B\n");
+    tmp_.write("broken.csv", "not,a,directory\n");
   }
-  void TearDown() override {
-    for (const char* f : {"a.csv", "b.csv", "broken.csv"}) ::unlink((dir_ + "/" + f).c_str());
-    ::rmdir(dir_.c_str());
-  }
-  void write(const std::string& name, const std::string& text) {
-    std::ofstream(dir_ + "/" + name) << text;
-  }
-  std::string path(const char* name) const { return dir_ + "/" + name; }
+  std::string path(const char* name) const { return tmp_.path() + "/" + name; }
 
-  std::string dir_;
+  vigie::testing::TempDir tmp_;
 };
 
 TEST_F(ReloadTest, StartsEmptyAndSwapsOnReload) {

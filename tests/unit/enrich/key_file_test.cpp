@@ -1,15 +1,13 @@
 // Key files (enrich/pseudonym.h, read_key_file): the accepted format, the permission, owner, type
 // and length checks, and error messages that name the path and the rule but never the key.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <string>
 #include <string_view>
-#include <vector>
 
+#include "../support/temp_dir.h"
 #include "enrich/pseudonym.h"
 
 namespace vigie::enrich {
@@ -20,25 +18,8 @@ constexpr std::string_view kKeyHex =
 
 class KeyFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = ::testing::TempDir() + "vigie_key_XXXXXX";
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    for (const std::string& p : created_) ::unlink(p.c_str());
-    ::rmdir(dir_.c_str());
-  }
-
   std::string write(const std::string& name, std::string_view content, mode_t mode = 0600) {
-    const std::string path = dir_ + "/" + name;
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    EXPECT_GE(fd, 0);
-    EXPECT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
-    EXPECT_EQ(::fchmod(fd, mode), 0);
-    ::close(fd);
-    created_.push_back(path);
-    return path;
+    return tmp_.write(name, content, mode);
   }
 
   // The error must say what is wrong with the file, never what is in it: no run of six hex
@@ -52,8 +33,7 @@ class KeyFileTest : public ::testing::Test {
     }
   }
 
-  std::string dir_;
-  std::vector<std::string> created_;
+  vigie::testing::TempDir tmp_;
 };
 
 TEST_F(KeyFileTest, ReadsHexWithBlanksCommentsAndEitherCase) {
@@ -114,19 +94,17 @@ TEST_F(KeyFileTest, RefusesGroupOrOtherPermissions) {
 }
 
 TEST_F(KeyFileTest, RefusesWhatIsNotARegularFile) {
-  EXPECT_EQ(read_key_file(dir_).status().code(), "key-file-not-regular");
-  const std::string fifo = dir_ + "/fifo";
+  EXPECT_EQ(read_key_file(tmp_.path()).status().code(), "key-file-not-regular");
+  const std::string fifo = tmp_.track("fifo");
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-  created_.push_back(fifo);
   EXPECT_EQ(read_key_file(fifo).status().code(), "key-file-not-regular");
-  EXPECT_EQ(read_key_file(dir_ + "/missing").status().code(), "key-file-unreadable");
+  EXPECT_EQ(read_key_file(tmp_.path() + "/missing").status().code(), "key-file-unreadable");
 }
 
 TEST_F(KeyFileTest, FollowsASymlinkAndChecksTheTarget) {
   const std::string target = write("target", kKeyHex, 0600);
-  const std::string link = dir_ + "/link";
+  const std::string link = tmp_.track("link");
   ASSERT_EQ(::symlink(target.c_str(), link.c_str()), 0);
-  created_.push_back(link);
   EXPECT_TRUE(read_key_file(link).ok());
   ASSERT_EQ(::chmod(target.c_str(), 0644), 0);
   EXPECT_EQ(read_key_file(link).status().code(), "key-file-permissions");
