@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -405,6 +407,46 @@ TEST(DirectoryFormats, ValidityBoundsAndTimestamps) {
   EXPECT_EQ(e[1].valid_to_ms, at("2024-02-01")) << "a date includes its day";
   EXPECT_FALSE(e[1].valid_at(at("2024-02-01")));
   EXPECT_TRUE(e[1].valid_at(at("1900-01-01")));
+}
+
+// docs/identity.md shows how strings resolve against docs/examples/identity/directory.csv; the
+// table there is the test data.
+TEST(DirectoryDocs, TheResolveExamplesOfIdentityMdHold) {
+  const std::string root = VIGIE_SOURCE_DIR;
+  std::vector<Diagnostic> diags;
+  const auto dir = Directory::load(root + "/docs/examples/identity/directory.csv", nullptr, diags);
+  ASSERT_TRUE(dir.ok()) << dir.status().to_string();
+  for (const Diagnostic& d : diags) EXPECT_EQ(d.code, "no-pseudonymiser") << d.to_string();
+  std::ifstream doc(root + "/docs/identity.md");
+  ASSERT_TRUE(doc.good());
+  std::string line;
+  while (std::getline(doc, line) && line.find("<!-- resolve-examples") == std::string::npos) {
+  }
+  std::getline(doc, line);  // header
+  std::getline(doc, line);  // separator
+  int rows = 0;
+  std::string scratch;
+  while (std::getline(doc, line) && !line.empty() && line[0] == '|') {
+    std::vector<std::string> cells;
+    std::stringstream ss(line.substr(1));
+    std::string cell;
+    while (std::getline(ss, cell, '|')) {
+      const auto b = cell.find_first_not_of(" `");
+      const auto e = cell.find_last_not_of(" `");
+      cells.push_back(b == std::string::npos ? "" : cell.substr(b, e - b + 1));
+    }
+    ASSERT_EQ(cells.size(), 7u) << line;
+    const Source source = cells[0] == "vpn"   ? Source::kVpn
+                          : cells[0] == "ehr" ? Source::kEhr
+                                              : Source::kAd;
+    const Resolution r = (*dir)->resolve(source, cells[1], at(cells[2]), scratch);
+    EXPECT_EQ(to_string(r.principal), cells[3]) << line;
+    EXPECT_EQ(to_string(r.outcome), cells[4]) << line;
+    EXPECT_EQ(to_string(r.via), cells[5]) << line;
+    EXPECT_EQ(r.entry == nullptr ? std::string() : r.entry->person_id, cells[6]) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 16);
 }
 
 TEST(DirectoryFormats, EmptyDirectory) {
