@@ -73,6 +73,14 @@ class OpenVpnDecoder : public VpnDecoder {
       c.gateway = syslog_.hostname;
       if (syslog_.has_time()) ms = syslog_.time_ms;
     }
+    // OpenVPN's own --log file (2.5+): "2026-03-14 01:01:58 message", local time.
+    if (!has_header && record.size() > 20 && record[4] == '-' && record[10] == ' ' &&
+        record[13] == ':' && record[19] == ' ') {
+      if (std::optional<std::int64_t> t = parse_local_time(record.substr(0, 19), zone())) {
+        ms = t;
+        msg = record.substr(20);
+      }
+    }
     if (!ms) ms = reference_ms(ctx);  // no stamp in the record: when it was received
     if (ms) out.time_ms = *ms;
     msg = trim(msg);

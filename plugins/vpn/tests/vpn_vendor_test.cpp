@@ -344,6 +344,13 @@ const Case kCases[] = {
      "Mar 14 01:00:00 vpn1 openvpn[1]: 198.51.100.33:5002 SENT CONTROL [bob]: "
      "'AUTH_FAILED,Account locked' (status=1)",
      {{"event.action", "auth_failure"}, {"vpn.user", "bob"}, {"event.reason", "Account locked"}}},
+    {"openvpn_own_log_file",
+     "openvpn",
+     "2026-03-14 01:01:58 198.51.100.23:40112 TLS Auth Error: Auth Username/Password "
+     "verification failed for peer",
+     {{"@timestamp", "2026-03-14T00:01:58.000Z"},
+      {"event.action", "auth_failure"},
+      {"source.ip", "198.51.100.23"}}},
     {"openvpn_unknown_line_is_other",
      "openvpn",
      "Mar 14 01:00:00 vpn1 openvpn[1]: Initialization Sequence Completed",
