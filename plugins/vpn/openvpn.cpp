@@ -84,6 +84,10 @@ class OpenVpnDecoder : public VpnDecoder {
     if (!ms) ms = reference_ms(ctx);  // no stamp in the record: when it was received
     if (ms) out.time_ms = *ms;
     msg = trim(msg);
+    // A status row shipped through syslog (logger -t openvpn-status < CLIENT_LIST rows).
+    if (starts_with(msg, "CLIENT_LIST,") || starts_with(msg, "CLIENT_LIST\t")) {
+      return decode_client_list(msg, ctx, out, c);
+    }
     if (msg.empty()) {
       return Status::error(std::string(kRejectUnrecognised), "syslog header without a message");
     }

@@ -321,6 +321,11 @@ const Case kCases[] = {
      "CLIENT_LIST,jdoe,198.51.100.30:40000,10.8.0.10,,100,200,Sat Mar 14 23:00:00 2026,"
      "1773529200,jdoe,3,1",
      {{"vpn.assigned_ip", "10.8.0.10"}, {"openvpn.peer_id", "1"}, {"source.port", "40000"}}},
+    {"openvpn_status_row_through_syslog",
+     "openvpn",
+     "<13>Mar 14 12:00:00 ovpn1 openvpn-status: CLIENT_LIST,jdoe,198.51.100.30:40000,10.8.0.10,,"
+     "100,200,2026-03-14 23:00:00,1773529200,jdoe,3,1,AES-256-GCM",
+     {{"vpn.message_id", "client-list"}, {"vpn.user", "jdoe"}, {"network.bytes_out", "200"}}},
     {"openvpn_verify_error",
      "openvpn",
      "Mar 14 01:00:00 vpn1 openvpn[1]: 198.51.100.31:5000 VERIFY ERROR: depth=0, "
