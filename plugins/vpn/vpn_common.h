@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/ascii.h"
 #include "decode/decoder.h"
 #include "decode/fields.h"
 #include "ingest/syslog.h"
@@ -124,11 +125,13 @@ class VpnDecoder : public decode::Decoder {
 
 // ---- Scanning helpers ---------------------------------------------------------------------------
 
-std::string_view trim(std::string_view s);
-bool starts_with(std::string_view s, std::string_view prefix);
-// ASCII case-insensitive equality / search.
-bool iequals(std::string_view a, std::string_view b);
-std::size_t ifind(std::string_view haystack, std::string_view needle);
+// Blank trimming and ASCII case-insensitive comparison (common/ascii.h).
+using ascii::iequals;
+using ascii::ifind;
+using ascii::trim;
+inline bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.starts_with(prefix);
+}
 
 // A non-negative decimal integer (at most 18 digits), nothing else.
 std::optional<std::int64_t> parse_uint(std::string_view s);
