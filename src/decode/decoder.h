@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -68,7 +69,17 @@ struct DecoderSetup {
   // The establishment's zone, for timestamps written without an offset; null means UTC. Owned
   // by the caller and kept alive as long as the decoder.
   const ingest::Zone* zone = nullptr;
+  // The ehr vendor flat access log's columns (configuration `ehr.flat_columns`): normalised field
+  // name -> the vendor's column name (or several, comma-separated, the first present wins). Null
+  // means the plugin's default mapping (plugins/ehr/README.md). Owned by the caller and kept alive
+  // as long as the decoder; read by make() only.
+  const std::map<std::string, std::string>* ehr_flat_columns = nullptr;
 };
+
+// The Status code of a record that holds no event by design (a CSV header row, which only gives
+// the column layout of the rows after it): callers skip it, silently, without counting a reject.
+inline constexpr std::string_view kNoEventCode = "no-event";
+inline bool is_no_event(const Status& s) { return s.code() == kNoEventCode; }
 
 // Per-record facts from the transport (Kafka message, syslog receiver, file).
 struct RecordContext {
