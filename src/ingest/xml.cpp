@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "common/utf8.h"
+
 namespace vigie::ingest {
 namespace {
 
@@ -108,32 +110,12 @@ XmlError check_chars(std::string_view s, std::size_t& at) {
       ++i;
       continue;
     }
-    // The well-formed sequences of RFC 3629 §4: no overlong form, no surrogate, <= U+10FFFF.
-    std::size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
+    // A well-formed sequence (RFC 3629: no overlong form, no surrogate, <= U+10FFFF) is longer
+    // than one byte.
+    const std::size_t len = utf8::char_length_at(s, i);
+    if (len == 1) {
       at = i;
       return XmlError::kBadUtf8;
-    }
-    if (n - i < len || p[i + 1] < lo || p[i + 1] > hi) {
-      at = i;
-      return XmlError::kBadUtf8;
-    }
-    for (std::size_t k = 2; k < len; ++k) {
-      if ((p[i + k] & 0xC0) != 0x80) {
-        at = i;
-        return XmlError::kBadUtf8;
-      }
     }
     // U+FFFE and U+FFFF are well-formed UTF-8 but not XML characters.
     if (c == 0xEF && p[i + 1] == 0xBF && p[i + 2] >= 0xBE) {
@@ -241,8 +223,10 @@ std::string_view xml_error_message(XmlError error) {
 }
 
 std::string_view xml_local_name(std::string_view qname) {
-  const std::size_t colon = qname.find(':');
-  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+  for (std::size_t i = qname.size(); i > 0; --i) {
+    if (qname[i - 1] == ':') return qname.substr(i);
+  }
+  return qname;
 }
 
 std::string_view xml_prefix(std::string_view qname) {
@@ -277,6 +261,7 @@ void XmlReader::reset(std::string_view input, std::span<char> scratch) {
   pending_end_ = false;
   empty_element_ = false;
   name_ = {};
+  local_ = {};
   text_ = {};
   attributes_.clear();
   stack_.clear();
@@ -314,9 +299,9 @@ XmlToken XmlReader::next() {
   if (state_ == State::kFailed) return XmlToken::kError;
   if (state_ == State::kDone) return XmlToken::kEnd;
   if (pending_end_) {
-    pending_end_ = false;
-    name_ = stack_.back();
+    pending_end_ = false;  // name_ and local_ are still the element's
     stack_.pop_back();
+    attributes_.clear();
     empty_element_ = true;
     if (stack_.empty()) state_ = State::kEpilog;
     return XmlToken::kEndElement;
@@ -364,12 +349,15 @@ std::size_t XmlReader::scan_name(std::size_t at) const {
 namespace {
 
 // A qname: at most one ':', with something on both sides (scan_name already excludes a leading
-// one).
-bool valid_qname(std::string_view name) {
-  const std::size_t colon = name.find(':');
-  if (colon == std::string_view::npos) return true;
-  if (colon + 1 == name.size() || !has(name[colon + 1], kNameStart)) return false;
-  return name.find(':', colon + 1) == std::string_view::npos;
+// one). Sets `local` to where the local part starts. A loop, not find(): names are short.
+bool valid_qname(std::string_view name, std::size_t& local) {
+  local = 0;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (name[i] != ':') continue;
+    if (local != 0 || i + 1 == name.size() || !has(name[i + 1], kNameStart)) return false;
+    local = i + 1;
+  }
+  return true;
 }
 
 }  // namespace
@@ -651,7 +639,8 @@ XmlToken XmlReader::start_tag() {
   const std::size_t lt = pos_;
   std::size_t i = scan_name(pos_ + 1);
   const std::string_view name = in_.substr(pos_ + 1, i - pos_ - 1);
-  if (!valid_qname(name)) return fail(XmlError::kBadName, pos_ + 1);
+  std::size_t local = 0;
+  if (!valid_qname(name, local)) return fail(XmlError::kBadName, pos_ + 1);
   if (stack_.size() >= options_.max_depth) return fail(XmlError::kTooDeep, lt);
   attributes_.clear();
   bool empty = false;
@@ -676,7 +665,8 @@ XmlToken XmlReader::start_tag() {
     const std::size_t name_start = i;
     i = scan_name(i);
     const std::string_view attr = in_.substr(name_start, i - name_start);
-    if (!valid_qname(attr)) return fail(XmlError::kBadName, name_start);
+    std::size_t attr_local = 0;
+    if (!valid_qname(attr, attr_local)) return fail(XmlError::kBadName, name_start);
     while (i < in_.size() && is_space(in_[i])) ++i;
     if (i >= in_.size()) return fail(XmlError::kTruncated, lt);
     if (in_[i] != '=') return fail(XmlError::kBadAttribute, i);
@@ -701,6 +691,7 @@ XmlToken XmlReader::start_tag() {
   stack_.push_back(name);
   state_ = State::kContent;
   name_ = name;
+  local_ = name.substr(local);
   empty_element_ = empty;
   pending_end_ = empty;
   return XmlToken::kStartElement;
@@ -721,6 +712,7 @@ XmlToken XmlReader::end_tag() {
   stack_.pop_back();
   pos_ = i + 1;
   name_ = name;
+  local_ = xml_local_name(name);
   empty_element_ = false;
   attributes_.clear();
   if (stack_.empty()) state_ = State::kEpilog;
@@ -745,6 +737,8 @@ XmlToken XmlReader::text_token() {
       out[g.size()++] = '\n';
       ++pos_;
       if (pos_ < in_.size() && in_[pos_] == '\n') ++pos_;
+    } else if (pos_ + 1 < in_.size() && in_[pos_ + 1] != '!' && in_[pos_ + 1] != '?') {
+      break;  // a tag: the common case, decided without comparing strings
     } else if (starts_with(in_, pos_, "<![CDATA[")) {
       const std::size_t body = pos_ + 9;
       const std::size_t end = in_.find("]]>", body);

@@ -141,6 +141,8 @@ class XmlReader {
 
   // Of the last kStartElement / kEndElement.
   std::string_view name() const { return name_; }
+  // The same without its prefix: xml_local_name(name()).
+  std::string_view local_name() const { return local_; }
   // Of the last kStartElement: in document order.
   std::span<const XmlAttribute> attributes() const { return attributes_; }
   // The value of the attribute named `qname` (as written) on the last kStartElement, or nullptr.
@@ -186,6 +188,7 @@ class XmlReader {
   bool empty_element_ = false;
 
   std::string_view name_;
+  std::string_view local_;
   std::string_view text_;
   std::vector<XmlAttribute> attributes_;
   std::vector<std::string_view> stack_;  // names of the open elements
