@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstring>
 #include <random>
 #include <set>
@@ -376,9 +375,11 @@ TEST(Xml, SizeLimit) {
   EXPECT_EQ(outcome("<a>12</a>", o), "xml_too_large");
 }
 
-TEST(Xml, LinearTimeOnHostileShapes) {
+TEST(Xml, HostileShapesParseToTheirOutcome) {
   // Shapes that make naive parsers quadratic: long runs of references, of attributes, of nested
-  // tags, of unterminated markup. 4 MiB each must parse well within a second.
+  // tags, of unterminated markup, 4 MiB each. Their cost is measured by benchmarks/xml_bench
+  // (no wall-clock assertion in a unit test); under the sanitizers they run here for their
+  // outcome and for memory errors.
   XmlOptions o;
   o.max_bytes = 8 << 20;
   const std::size_t n = 1 << 20;
@@ -400,12 +401,7 @@ TEST(Xml, LinearTimeOnHostileShapes) {
   while (lts.size() < 4 * n) lts += "<b/>";
   inputs.emplace_back(lts + "</a>", "ok");
   for (const auto& [input, want] : inputs) {
-    const auto start = std::chrono::steady_clock::now();
     EXPECT_EQ(outcome(input, o), want);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
-    EXPECT_LT(ms, 1000) << want;
   }
 }
 
