@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,7 @@ struct HuntOptions {
   std::string format = "auto";  // auto, flat, evtx-json, winlogbeat, or a plugin format name
   std::string zone;    // for timestamps written without an offset (empty: --config's, else Paris)
   std::string config;  // deployment configuration (tenants' directories, GeoIP)
+  std::string received_at;       // reference time for year-less timestamps (default: file mtime)
   std::string output = "jsonl";  // jsonl | text
   std::size_t max_line_bytes = 1 << 20;
   bool strict = false;                       // rule errors are fatal
@@ -43,11 +45,19 @@ struct DecodeOptions {
   std::string zone;                // for timestamps written without an offset (empty: config, else
                                    // Europe/Paris)
   std::string config;              // deployment configuration file (docs/configuration.md)
+  std::string received_at;         // reference time for year-less timestamps (default: file mtime)
   std::size_t max_line_bytes = 0;  // 0: the configuration's max_record_bytes (default 1 MiB)
   bool list_formats = false;
 };
 // Exit status: 0 every record decoded, 1 some were rejected (each reported on stderr), 2 usage.
 int decode_logs(const DecodeOptions& options);
+
+// The receive time to assume for the records of `input` (a file or "-"): `received_at` when given
+// (an RFC 3339 timestamp), else the file's modification time, else now. Year-less timestamps (BSD
+// syslog) take the year that puts them closest to it. Milliseconds since the epoch; nullopt when
+// `received_at` is not a timestamp.
+std::optional<std::int64_t> input_received_ms(const std::string& input,
+                                              const std::string& received_at);
 
 // The main job on the embedded default: the shipped rules over the shipped sample logs.
 int demo(const std::string& data_dir);

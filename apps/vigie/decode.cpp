@@ -1,8 +1,10 @@
 // vigie decode: raw vendor logs to normalised events, one JSON object per line.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -11,6 +13,7 @@
 
 #include "commands.h"
 #include "common/line_reader.h"
+#include "common/timestamp.h"
 #include "config/config.h"
 #include "decode/decoder.h"
 #include "decode/fields.h"
@@ -33,6 +36,18 @@ int list_formats() {
     }
   }
   return 0;
+}
+
+std::optional<std::int64_t> input_received_ms(const std::string& input,
+                                              const std::string& received_at) {
+  if (!received_at.empty()) return parse_timestamp_ms(received_at);
+  struct stat st {};
+  if (input != "-" && ::stat(input.c_str(), &st) == 0) {
+    return std::int64_t{st.st_mtim.tv_sec} * 1000 + st.st_mtim.tv_nsec / 1'000'000;
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 int decode_logs(const DecodeOptions& options) {
@@ -96,6 +111,13 @@ int decode_logs(const DecodeOptions& options) {
   }
   const std::size_t max_bytes =
       options.max_line_bytes != 0 ? options.max_line_bytes : conf.max_record_bytes;
+  const std::optional<std::int64_t> received =
+      input_received_ms(options.input, options.received_at);
+  if (!received) {
+    std::fprintf(stderr, "vigie decode: --received-at %s is not a timestamp\n",
+                 options.received_at.c_str());
+    return 2;
+  }
 
   // Every field a format declares is printed, and so is everything else a record holds.
   event::FieldTable fields;
@@ -105,6 +127,13 @@ int decode_logs(const DecodeOptions& options) {
   setup.keep_unknown_fields = true;
   setup.max_record_bytes = max_bytes;
   setup.zone = zone.get();
+  if (!conf.ehr_flat_columns.empty()) setup.ehr_flat_columns = &conf.ehr_flat_columns;
+  if (*family == decode::Family::kEhr && tenant->pseudonymiser == nullptr) {
+    // Once, not per record: without the tenant's key no patient identifier can be tokenised.
+    std::fprintf(stderr,
+                 "vigie decode: warning: no pseudonymisation key for this tenant (--config, "
+                 "tenants[].key_file): patient identifiers are dropped (patient.redacted)\n");
+  }
   enrich::LeaseTable leases;
   enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases});
   const enrich::Source source = *family == decode::Family::kAd    ? enrich::Source::kAd
@@ -161,8 +190,10 @@ int decode_logs(const DecodeOptions& options) {
       }
     }
     decode::RecordContext ctx;
+    ctx.received_ms = *received;
     ctx.pseudonymiser = tenant->pseudonymiser.get();
     Status s = decoders[which]->decode(line, ctx, ev);
+    if (decode::is_no_event(s)) continue;  // a CSV header row
     if (!s.ok()) {
       reject(s.code(), s.message());
       continue;

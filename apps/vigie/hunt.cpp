@@ -266,6 +266,13 @@ int hunt(const HuntOptions& options) {
     std::fprintf(stderr, "vigie hunt: %s\n", deployment.status().message().c_str());
     return 2;
   }
+  const std::optional<std::int64_t> received =
+      input_received_ms(options.input, options.received_at);
+  if (!received) {
+    std::fprintf(stderr, "vigie hunt: --received-at %s is not a timestamp\n",
+                 options.received_at.c_str());
+    return 2;
+  }
   auto started = std::chrono::steady_clock::now();
   correlate::LoadedDetection loaded = correlate::load_detection({options.rules.paths,
                                                                  options.rules.placeholders,
@@ -357,6 +364,7 @@ int hunt(const HuntOptions& options) {
     }
     ++events;
     decode::RecordContext ctx;
+    ctx.received_ms = *received;
     InputDecoders::Decoded decoded = input.read(line, named_format, ctx, ev);
     const Status& s = decoded.status;
     if (!s.ok()) {

@@ -46,6 +46,9 @@ int main(int argc, char** argv) {
     hunt_cmd->add_option("--zone", hunt.zone,
                          "IANA zone of timestamps written without an offset (default: the "
                          "zone of --config, else Europe/Paris)");
+    hunt_cmd->add_option("--received-at", hunt.received_at,
+                         "when the input was received (RFC 3339): the reference for timestamps "
+                         "without a year; default: the file's modification time, else now");
     hunt_cmd->add_option("--config", hunt.config,
                          "deployment configuration: tenants' directories, GeoIP (see "
                          "docs/configuration.md)");
@@ -83,6 +86,9 @@ int main(int argc, char** argv) {
     decode_cmd->add_option("--zone", decode.zone,
                            "IANA zone of timestamps written without an offset (default: the "
                            "tenant's zone in --config, else Europe/Paris)");
+    decode_cmd->add_option("--received-at", decode.received_at,
+                           "when the input was received (RFC 3339): the reference for timestamps "
+                           "without a year; default: the file's modification time, else now");
     decode_cmd->add_option("--config", decode.config,
                            "deployment configuration (tenants, zones, limits; see "
                            "docs/configuration.md)");

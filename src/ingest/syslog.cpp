@@ -155,22 +155,16 @@ bool bsd_time(const BsdStamp& st, const SyslogTimeContext& ctx, SyslogMessage& o
     set_local_time(out, zone, *local, TimeSource::kLocal);
     return true;
   }
-  // Year-less: the candidate year nearest to the reference time (see syslog.h).
+  // Year-less: the latest candidate year that does not put the stamp more than a day after the
+  // reference time (see syslog.h). A log is not written in the future; the day absorbs a sender
+  // whose clock is ahead.
+  constexpr std::int64_t kDayMs = 24 * 3600 * 1000;
   const std::int64_t reference = zone.utc_to_local_ms(ctx.reference_ms);
   const int year = date_parts_utc(reference).year;
   std::optional<std::int64_t> best;
-  std::uint64_t best_distance = 0;
-  for (int y = year - 1; y <= year + 1; ++y) {
+  for (int y = year + 1; y >= year - 1 && !best; --y) {
     const std::optional<std::int64_t> local = local_ms(st, y);
-    if (!local) continue;
-    const std::uint64_t distance =
-        *local >= reference
-            ? static_cast<std::uint64_t>(*local) - static_cast<std::uint64_t>(reference)
-            : static_cast<std::uint64_t>(reference) - static_cast<std::uint64_t>(*local);
-    if (!best || distance < best_distance) {
-      best = local;
-      best_distance = distance;
-    }
+    if (local && *local <= reference + kDayMs) best = local;
   }
   if (!best) return false;
   set_local_time(out, zone, *best, TimeSource::kLocalYearInferred);

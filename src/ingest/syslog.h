@@ -51,10 +51,12 @@
 //   pid       = 1*128( PRINTUSASCII except "]" )
 //
 // A line with a PRI but no recognisable stamp is all content (RFC 3164 §4.3.2: FortiGate's
-// "<185>date=... time=..."). A year-less BSD stamp takes, among the previous, the current and the
-// next year of the reference time (read in the zone), the one that puts it closest to the
-// reference time: "Dec 31 23:59:59" received at 2025-01-01T00:00:05 is 2024, "Jan 1 00:00:01"
-// received at 2024-12-31T23:59:58 (sender's clock ahead) is 2025.
+// "<185>date=... time=..."). A year-less BSD stamp takes, among the next, the current and the
+// previous year of the reference time (read in the zone), the latest that does not put it more
+// than a day after the reference time (a log is not written in the future; the day absorbs a
+// sender whose clock is ahead): "Dec 31 23:59:59" received at 2025-01-01T00:00:05 is 2024,
+// "Jan 1 00:00:01" received at 2024-12-31T23:59:58 is 2025, "Mar 14" received in December is
+// that year's March.
 //
 // Thread safety: the functions are pure; a SyslogMessage or FrameSplitter is used by one thread
 // at a time.
