@@ -228,8 +228,8 @@ Status normalize_nir(std::string_view raw, NormalBuffer& out) {
   if (c15[0] < '1' || c15[0] > '8') return invalid();
   if (n == 15) {
     if (!is_digit(c15[13]) || !is_digit(c15[14])) return invalid();
-    const std::uint64_t key = static_cast<std::uint64_t>((c15[13] - '0') * 10 + (c15[14] - '0'));
-    if (key != 97 - number % 97) return invalid();
+    const int key = (c15[13] - '0') * 10 + (c15[14] - '0');
+    if (static_cast<std::uint64_t>(key) != 97 - number % 97) return invalid();
   }
   Writer w(out);
   (void)w.put(std::string_view(c15, 13));

@@ -33,13 +33,13 @@ using vigie::enrich::SecretKey;
 using vigie::enrich::Source;
 
 const Pseudonymiser& pseudonymiser() {
-  static const std::unique_ptr<Pseudonymiser> p = [] {
+  static const std::unique_ptr<Pseudonymiser> kPseudonymiser = [] {
     std::array<unsigned char, 32> bytes{};
     for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<unsigned char>(i);
     const SecretKey key = std::move(SecretKey::from_bytes(bytes)).value();
     return std::move(Pseudonymiser::create("FUZZ", key)).value();
   }();
-  return *p;
+  return *kPseudonymiser;
 }
 
 bool known_code(std::string_view code) {

@@ -68,6 +68,7 @@ TEST_F(ReloadTest, ReadersNeverSeeAMixWhileReloading) {
   std::atomic<std::int64_t> lookups{0};
   std::atomic<std::int64_t> inconsistent{0};
   std::vector<std::thread> readers;
+  readers.reserve(3);
   for (int t = 0; t < 3; ++t) {
     readers.emplace_back([&] {
       std::string scratch;

@@ -37,6 +37,7 @@ std::unique_ptr<Pseudonymiser> pseudonymiser() {
 
 std::vector<std::pair<std::int64_t, std::string>> codes(const std::vector<Diagnostic>& diags) {
   std::vector<std::pair<std::int64_t, std::string>> out;
+  out.reserve(diags.size());
   for (const Diagnostic& d : diags) out.emplace_back(d.line, d.code);
   return out;
 }

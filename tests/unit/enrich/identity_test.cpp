@@ -20,6 +20,7 @@ struct FormCase {
   std::string_view domain;
 };
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name gtest looks up
 void PrintTo(const FormCase& c, std::ostream* os) { *os << '"' << c.raw << '"'; }
 
 constexpr auto kUser = PrincipalKind::kUser;

@@ -59,6 +59,7 @@ constexpr Vector kVectors[] = {
     {IdKind::kBirthDate, "1985-05-12", "1985-05-12", "pt1:birth:p5oqrbj5dq6wknllx3g2tkmu6i"},
 };
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name gtest looks up
 void PrintTo(const Vector& v, std::ostream* os) { *os << to_string(v.kind) << " " << v.raw; }
 
 class TokenVectorTest : public ::testing::TestWithParam<Vector> {};
@@ -262,6 +263,7 @@ constexpr NormCase kNormCases[] = {
     {IdKind::kBirthDate, "", "!empty"},
 };
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name gtest looks up
 void PrintTo(const NormCase& c, std::ostream* os) { *os << to_string(c.kind) << " " << c.raw; }
 
 class NormalisationTest : public ::testing::TestWithParam<NormCase> {};
@@ -389,8 +391,9 @@ TEST(SecretKeyTest, AMovedFromKeyIsEmptyAndRefused) {
 TEST(Threads, ConcurrentCallsAgree) {
   const auto p = make();
   const std::string expected = *p->token(IdKind::kName, "Marc Leroy");
-  std::vector<std::thread> threads;
   std::array<int, 4> mismatches{};
+  std::vector<std::thread> threads;
+  threads.reserve(mismatches.size());
   for (std::size_t t = 0; t < mismatches.size(); ++t) {
     threads.emplace_back([&, t] {
       std::string out;

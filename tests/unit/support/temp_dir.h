@@ -39,7 +39,7 @@ class TempDir {
 
   // Writes `content` to `name` (replacing it), sets `mode`, and returns the file's path.
   std::string write(const std::string& name, std::string_view content, mode_t mode = 0600) {
-    const std::string p = track(name);
+    std::string p = track(name);
     const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     EXPECT_GE(fd, 0) << p;
     if (fd < 0) return p;
