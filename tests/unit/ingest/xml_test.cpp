@@ -65,8 +65,7 @@ std::string outcome(std::string_view input, XmlOptions options = {}) {
   }
 }
 
-// ---- Every error code, each with the inputs that must give it
-// ------------------------------------
+// ---- Every error code, each with the inputs that must give it -----------------------------------
 
 struct ErrorCase {
   XmlError error;
@@ -262,8 +261,7 @@ TEST(Xml, AnErrorSticks) {
   EXPECT_EQ(r.error(), XmlError::kOk);
 }
 
-// ---- What it reads
-// -------------------------------------------------------------------------------
+// ---- What it reads ------------------------------------------------------------------------------
 
 TEST(Xml, ElementsTextAndEmptyElements) {
   EXPECT_EQ(tokens("<a>x<b/>y<c></c></a>"), "<a> 'x' <b/> (/b> 'y' <c> </c> </a> end");
@@ -350,8 +348,7 @@ TEST(Xml, WhitespaceAroundTheRootIsAllowed) {
   EXPECT_EQ(tokens("<a/>\n"), "<a/> (/a> end");
 }
 
-// ---- Limits
-// ---------------------------------------------------------------------------------------
+// ---- Limits -------------------------------------------------------------------------------------
 
 TEST(Xml, DepthLimit) {
   EXPECT_EQ(outcome(nested(64)), "ok");
@@ -410,8 +407,7 @@ TEST(Xml, HostileShapesParseToTheirOutcome) {
   }
 }
 
-// ---- Zero copy
-// ------------------------------------------------------------------------------------
+// ---- Zero copy ----------------------------------------------------------------------------------
 
 bool inside(std::string_view part, std::string_view whole) {
   return part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size();
@@ -541,8 +537,7 @@ TEST(Xml, RandomMutationsNeverCrash) {
   }
 }
 
-// ---- Splitter
-// -------------------------------------------------------------------------------------
+// ---- Splitter -----------------------------------------------------------------------------------
 
 // The records of `stream` fed in chunks of `chunk` bytes (0: all at once), errors as "!name".
 std::vector<std::string> split(std::string_view stream, std::size_t chunk = 0,
