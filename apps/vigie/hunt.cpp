@@ -367,6 +367,10 @@ int hunt(const HuntOptions& options) {
     ctx.received_ms = *received;
     InputDecoders::Decoded decoded = input.read(line, named_format, ctx, ev);
     const Status& s = decoded.status;
+    if (decode::is_no_event(s)) {  // a CSV header row, a framing line: no event by design
+      --events;
+      continue;
+    }
     if (!s.ok()) {
       ++rejected;
       std::fprintf(stderr, "%s:%lld: rejected [%s] %s\n", input_name.c_str(),
