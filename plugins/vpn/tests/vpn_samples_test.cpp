@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/unit/support/golden_blocks.h"
 #include "vpn_test_support.h"
 
 namespace vigie::vpn_test {
@@ -21,28 +22,6 @@ using VpnSamples = VpnTest;
 
 std::string golden_path(const std::string& format) {
   return std::string(VIGIE_SOURCE_DIR) + "/plugins/vpn/tests/golden/" + format + ".golden";
-}
-
-using Block = std::map<std::string, std::string>;
-
-// "# file:line" -> fields, in file order.
-std::vector<std::pair<std::string, Block>> read_golden(const std::string& path) {
-  std::ifstream in(path);
-  std::vector<std::pair<std::string, Block>> blocks;
-  for (std::string l; std::getline(in, l);) {
-    if (l.empty()) continue;
-    if (l.rfind("# ", 0) == 0) {
-      blocks.emplace_back(l.substr(2), Block{});
-      continue;
-    }
-    const std::size_t tab = l.find('\t');
-    if (tab == std::string::npos || blocks.empty()) {
-      ADD_FAILURE() << path << ": malformed line: " << l;
-      continue;
-    }
-    blocks.back().second[l.substr(0, tab)] = l.substr(tab + 1);
-  }
-  return blocks;
 }
 
 TEST_F(VpnSamples, RegistersFiveFormatsWithTheirLogsources) {
@@ -91,42 +70,15 @@ TEST_F(VpnSamples, EveryRecordDecodesWithoutReject) {
 }
 
 TEST_F(VpnSamples, CommonFieldsEqualTheGoldenFiles) {
-  const bool update = std::getenv("VIGIE_UPDATE_GOLDEN") != nullptr;
   for (const SampleFile& s : sample_files()) {
     auto d = make(s.format);
-    const auto lines = sample_lines(s.file);
-    std::ostringstream written;
-    const auto golden =
-        update ? std::vector<std::pair<std::string, Block>>{} : read_golden(golden_path(s.format));
-    if (!update) {
-      ASSERT_EQ(golden.size(), lines.size()) << golden_path(s.format);
-    }
+    std::vector<testing::GoldenBlock> got;
     event::Event e;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      ASSERT_TRUE(d->decode(lines[i].text, ctx(), e).ok());
-      const std::string where = s.file + ":" + std::to_string(lines[i].number);
-      const Block got = common(e);
-      if (update) {
-        written << "# " << where << "\n";
-        for (const auto& [k, v] : got) written << k << "\t" << v << "\n";
-        written << "\n";
-        continue;
-      }
-      EXPECT_EQ(golden[i].first, where);
-      const Block& want = golden[i].second;
-      for (const auto& [k, v] : want) {
-        auto it = got.find(k);
-        EXPECT_TRUE(it != got.end() && it->second == v)
-            << where << " " << k << ": want '" << v << "', got '"
-            << (it == got.end() ? "<absent>" : it->second) << "'";
-      }
-      for (const auto& [k, v] : got) {
-        EXPECT_TRUE(want.count(k)) << where << " unexpected " << k << " = '" << v << "'";
-      }
+    for (const SampleLine& l : sample_lines(s.file)) {
+      ASSERT_TRUE(d->decode(l.text, ctx(), e).ok());
+      got.push_back({s.file + ":" + std::to_string(l.number), common(e)});
     }
-    if (update) {
-      std::ofstream(golden_path(s.format)) << written.str();
-    }
+    testing::expect_golden_blocks(golden_path(s.format), got);
   }
 }
 
