@@ -1,0 +1,32 @@
+// Counts heap allocations while decoding the samples, with the counting operator new of
+// tests/unit/support/allocation_counter.h (included in this file only, as it requires).
+// g++ 12 sees the counting operator new (malloc) inlined next to the library's delete and warns
+// of a mismatch that is not one (delete is replaced too, with free).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+
+#include "ehr_test_support.h"
+#include "tests/unit/support/allocation_counter.h"
+
+namespace vigie::ehr_test {
+namespace {
+
+// STYLE.md: no per-record heap allocation once warmed up, pseudonymisation included.
+TEST_F(EhrTest, DecodingDoesNotAllocateOnceWarm) {
+  if (!vigie::testing::kCountAllocations) GTEST_SKIP() << "allocation counting is off under ASan";
+  for (const SampleFile& s : sample_files()) {
+    auto d = make(s.format);
+    const auto lines = sample_lines(s.file);
+    event::Event e;
+    for (int warm = 0; warm < 2; ++warm) {
+      for (const SampleLine& l : lines) ASSERT_TRUE(d->decode(l.text, ctx(), e).ok());
+    }
+    const long before = vigie::testing::allocations().load();
+    for (int round = 0; round < 50; ++round) {
+      for (const SampleLine& l : lines) (void)d->decode(l.text, ctx(), e);
+    }
+    EXPECT_EQ(vigie::testing::allocations().load(), before) << s.format;
+  }
+}
+
+}  // namespace
+}  // namespace vigie::ehr_test
