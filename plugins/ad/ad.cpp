@@ -10,6 +10,7 @@
 #include "decode/decoder.h"
 #include "event/json_reader.h"
 #include "ingest/zone.h"
+#include "wef.h"
 
 namespace vigie::plugins::ad {
 namespace {
@@ -229,6 +230,7 @@ void register_plugin(decode::Registry& registry) {
     };
     p.formats.push_back(std::move(f));
   }
+  p.formats.push_back(wef_format());
   p.formats.push_back(json_format(
       "flat", "JSON already in Sigma field names (vigie decode output, Sigma-flat logs)",
       system_fields(), event::InputFormat::kFlat, json_object));

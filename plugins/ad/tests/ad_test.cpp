@@ -69,7 +69,7 @@ TEST_F(AdTest, RegistersItsFormatsWithTheWindowsLogsource) {
     }
   }
   EXPECT_EQ(names,
-            (std::vector<std::string>{"winlogbeat", "evtx-json", "nxlog", "flat"}));
+            (std::vector<std::string>{"winlogbeat", "evtx-json", "nxlog", "wef-xml", "flat"}));
 }
 
 // The two shared samples hold the same 23 events, as Winlogbeat and as NXLog ship them.
