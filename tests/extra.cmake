@@ -6,6 +6,7 @@
 #   cli_hunt_correlation `vigie hunt` prints correlation alerts as documented        label cli
 #   docs_examples       the examples of docs/correlation.md give what the doc shows label cli
 #   cli_decode          `vigie decode` and `vigie hunt` on raw collector formats    label cli
+#   schemas_validate    every decoded shared sample validates against schemas/      label cli
 #   script_syntax_*     `bash -n` on every shell script of scripts/ and .ci/run      label lint
 #   script_shellcheck   shellcheck on the same scripts, only if shellcheck exists    label lint
 #   fuzz_smoke          scripts/fuzz_smoke.sh --no-build on this build dir; only in  label fuzz
@@ -31,6 +32,11 @@ if(TARGET vigie)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/decode_test.sh $<TARGET_FILE:vigie>
       ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli_decode PROPERTIES LABELS "cli" TIMEOUT 120)
+  # Debian's /usr/bin/python3 with python3-jsonschema (a python3 earlier on PATH may lack it).
+  add_test(NAME schemas_validate
+    COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/schemas/validate_decoded.py
+      $<TARGET_FILE:vigie> ${PROJECT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/../shared)
+  set_tests_properties(schemas_validate PROPERTIES LABELS "cli" TIMEOUT 120)
 endif()
 
 file(GLOB VIGIE_SHELL_SCRIPTS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scripts/*.sh

@@ -20,6 +20,7 @@
 #include "enrich/enricher.h"
 #include "ingest/zone.h"
 #include "pipeline/deployment.h"
+#include "record_input.h"
 
 namespace vigie::app {
 
@@ -152,7 +153,11 @@ int decode_logs(const DecodeOptions& options) {
     }
   }
   const std::string input_name = options.input == "-" ? "<stdin>" : options.input;
-  LineReader lines(fd, max_bytes);
+  // XML events span lines: Windows event XML is cut by element, everything else by line.
+  const Framing framing = options.format == "wef-xml" ? Framing::kXml
+                          : options.format == "auto"  ? Framing::kAuto
+                                                      : Framing::kLines;
+  RecordInput lines(fd, max_bytes, framing);
   event::Event ev;
   std::string out;
   std::uint64_t decoded = 0, rejected = 0;
@@ -166,16 +171,20 @@ int decode_logs(const DecodeOptions& options) {
   };
   std::string_view line;
   while (true) {
-    LineReader::Status st = lines.next(line);
-    if (st == LineReader::Status::kEnd) break;
-    if (st == LineReader::Status::kError) {
+    RecordInput::Status st = lines.next(line);
+    if (st == RecordInput::Status::kEnd) break;
+    if (st == RecordInput::Status::kError) {
       std::fprintf(stderr, "vigie decode: read error on %s after line %lld: %s\n",
                    input_name.c_str(), static_cast<long long>(lines.line_number()),
                    std::strerror(errno));
       read_error = true;
       break;
     }
-    if (st == LineReader::Status::kOversized) {
+    if (st == RecordInput::Status::kMalformed) {
+      reject(lines.error(), "the XML stream cannot be cut into records here");
+      continue;
+    }
+    if (st == RecordInput::Status::kOversized) {
       reject("oversized", "record longer than --max-line-bytes");
       continue;
     }

@@ -23,6 +23,7 @@
 #include "event/json_reader.h"
 #include "ingest/zone.h"
 #include "pipeline/deployment.h"
+#include "record_input.h"
 
 namespace vigie::app {
 namespace {
@@ -322,7 +323,11 @@ int hunt(const HuntOptions& options) {
   InputDecoders input(registry, fields, rules.needs_all_fields(), options.max_line_bytes,
                       (*deployment)->unconfigured().zone.get());
   event::Event ev;
-  LineReader lines(fd, options.max_line_bytes);
+  // XML events span lines: Windows event XML is cut by element, everything else by line.
+  const Framing framing = options.format == "wef-xml" ? Framing::kXml
+                          : options.format == "auto"  ? Framing::kAuto
+                                                      : Framing::kLines;
+  RecordInput lines(fd, options.max_line_bytes, framing);
 
   std::string out;
   std::vector<std::uint64_t> per_rule(rules.size(), 0);
@@ -342,15 +347,23 @@ int hunt(const HuntOptions& options) {
   std::string_view line;
   bool read_error = false;
   while (true) {
-    LineReader::Status st = lines.next(line);
-    if (st == LineReader::Status::kEnd) break;
-    if (st == LineReader::Status::kError) {
+    RecordInput::Status st = lines.next(line);
+    if (st == RecordInput::Status::kEnd) break;
+    if (st == RecordInput::Status::kError) {
       std::fprintf(stderr, "vigie hunt: read error on %s after line %lld: %s\n", input_name.c_str(),
                    static_cast<long long>(lines.line_number()), std::strerror(errno));
       read_error = true;
       break;
     }
-    if (st == LineReader::Status::kOversized) {
+    if (st == RecordInput::Status::kMalformed) {
+      ++rejected;
+      std::fprintf(stderr,
+                   "%s:%lld: rejected [%.*s] the XML stream cannot be cut into records here\n",
+                   input_name.c_str(), static_cast<long long>(lines.line_number()),
+                   static_cast<int>(lines.error().size()), lines.error().data());
+      continue;
+    }
+    if (st == RecordInput::Status::kOversized) {
       ++rejected;
       std::fprintf(stderr,
                    "%s:%lld: rejected [oversized] line of %zu bytes exceeds --max-line-bytes %zu\n",

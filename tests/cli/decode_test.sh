@@ -36,6 +36,13 @@ head -1 "${tmp}/nx.jsonl" | grep -q '^{"@timestamp":"2026-03-14T00:04:30.000Z","
   fail "first NXLog event lacks its UTC time (local Paris time converted) or tenant"
 grep -q '"Computer":"DC01.ght-exemple.local"' "${tmp}/nx.jsonl" || fail "Hostname not mapped to Computer"
 
+# Windows event XML is cut by element, not by line: the sample's 4662 spans lines 9-13.
+wef="${shared}/formats/windows_wef_forwardedevents.xml"
+"${vigie}" decode --family ad --input "${wef}" >"${tmp}/wef.jsonl" 2>"${tmp}/wef.err" ||
+  fail "decode of the WEF sample exited with $?: $(cat "${tmp}/wef.err")"
+grep -q '^vigie decode: 7 events decoded, 0 rejected$' "${tmp}/wef.err" || fail "WEF summary: $(cat "${tmp}/wef.err")"
+grep -q '"EventID":4662' "${tmp}/wef.jsonl" || fail "the multi-line 4662 event is missing"
+
 # The same rules find the same events whichever way the logs came.
 matches() { grep -o '"rule_id":"[^"]*"' | sort | uniq -c; }
 from_nx="$("${vigie}" hunt --rules rules --input "${nx}" 2>/dev/null | matches)"
