@@ -161,8 +161,10 @@ std::vector<Mapping> build_mappings(const std::map<std::string, std::string>& co
       m.role = Role::kTime;
     } else if (starts_with(key, "patient.")) {
       // Only the identifier inputs: a column is never copied into a patient.* field as written.
+      // A named copy: clang 14 cannot capture a structured binding in a lambda.
+      const auto& name = key;
       const auto it = std::find_if(std::begin(kPatientKeys), std::end(kPatientKeys),
-                                   [&](const auto& p) { return p.first == key; });
+                                   [&name](const auto& p) { return p.first == name; });
       if (it == std::end(kPatientKeys)) continue;
       m.role = Role::kPatient;
       m.kind = it->second;
