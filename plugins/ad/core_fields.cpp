@@ -84,7 +84,8 @@ std::optional<std::int64_t> integer(const event::Value* v) {
 std::string_view meaningful(const event::Value* v) {
   if (v == nullptr || v->kind == event::Kind::kNull || v->kind == event::Kind::kList) return {};
   std::string_view t = v->text;
-  if (t.empty() || t == "-" || t == "NULL SID") return {};
+  // "-", the NULL SID (a failed logon's TargetUserSid) and its name say "nobody".
+  if (t.empty() || t == "-" || t == "NULL SID" || t == "S-1-0-0") return {};
   return t;
 }
 

@@ -81,7 +81,7 @@ void Enricher::identity(event::Event& e, Source source, const Directory* directo
   std::string_view name =
       source == Source::kVpn && text(e, kUserName).empty() ? text(e, kVpnUser) : text(e, kUserName);
   std::string_view domain = text(e, kUserDomain);
-  if (is_sid(id)) {
+  if (is_sid(id) && id != "S-1-0-0") {  // the NULL SID names nobody: use the name
     raw_user_.assign(id);
   } else if (!name.empty() && !domain.empty() &&
              name.find_first_of("\\@") == std::string_view::npos) {
