@@ -1,9 +1,9 @@
 // Privacy is the point of the ehr plugin: no clear patient identifier of the shared samples
-// (collected by hand in clear_identifiers()) may appear in a decoded event, whatever the options,
-// nor in a reject message, even for records cut at every position. Tokens are per tenant: the
-// same IPP gives the same token in FHIR, ATNA, the flat log and HL7 for one tenant key, and
-// unrelated tokens for another tenant. plugins/ehr/tests/decode_privacy_test.sh does the same
-// through `vigie decode` (stdout and stderr).
+// (collected by hand in tests/data/clear_identifiers.txt) may appear in a decoded event, whatever
+// the options, nor in a reject message, even for records cut at every position. Tokens are per
+// tenant: the same IPP gives the same token in FHIR, ATNA, the flat log and HL7 for one tenant key,
+// and unrelated tokens for another tenant. plugins/ehr/tests/decode_test.py does the same through
+// `vigie decode` (stdout and stderr).
 #include <set>
 
 #include "ehr_test_support.h"

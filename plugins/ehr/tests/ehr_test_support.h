@@ -88,23 +88,16 @@ inline std::vector<SampleLine> sample_lines(const std::string& file) {
   return file_lines(std::string(VIGIE_SHARED_DIR) + "/formats/" + file);
 }
 
-// Every patient identifier of the shared ehr samples, collected by hand from the files: none may
-// appear anywhere in what Vigie prints. (Postal code and sex are left out: "99999" is also part
-// of an RPPS, "M" of everything.)
+// Every patient identifier of the shared samples, collected by hand in
+// tests/data/clear_identifiers.txt (one per line, '#' comments): none may appear anywhere in what
+// Vigie prints.
 inline const std::vector<std::string>& clear_identifiers() {
-  static const std::vector<std::string> kIds = {
-      // IPPs (FHIR entity.name, ATNA ParticipantObjectID, flat patient_ipp, HL7 PID-3 PI)
-      "100000123", "100000456", "100000999", "100000789",
-      // INS NIR (FHIR entity.what.identifier, flat patient_ins, HL7 PID-3 INS) and their base64
-      // (ATNA ParticipantObjectDetail INS-NIR-TEST)
-      "180019912345691", "279059932100795", "288129900011177", "MTgwMDE5OTEyMzQ1Njkx",
-      "Mjc5MDU5OTMyMTAwNzk1", "Mjg4MTI5OTAwMDExMTc3",
-      // FHIR Patient references
-      "p-100000123", "p-100000456", "p-100000999", "Patient/p-",
-      // HL7 PID-5 name, PID-7 birth date, PID-11 address, PID-18 / PV1-19 stay number (NDA)
-      "PATIENT-TEST", "ALPHA", "19800101", "1980-01-01", "1 rue Exemple", "VILLE-TEST", "24000006",
-      // The FHIR query (base64 and its clear description) and the flat object ids
-      "R0VUIC9maGlyL1BhdGllbnQ", "family:contains=DU", "88123", "90377", "77001", "91554"};
+  static const std::vector<std::string> kIds = [] {
+    std::vector<std::string> ids;
+    for (const SampleLine& l : file_lines(data_path("clear_identifiers.txt")))
+      ids.push_back(l.text);
+    return ids;
+  }();
   return kIds;
 }
 
