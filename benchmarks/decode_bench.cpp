@@ -19,12 +19,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "decode/decoder.h"
 #include "decode/fields.h"
 #include "event/event.h"
+#include "ingest/xml.h"
 #include "ingest/zone.h"
 
 namespace {
@@ -37,14 +39,43 @@ struct Corpus {
   std::vector<std::string_view> records;
 };
 
-Corpus build_corpus(const fs::path& file, std::size_t count) {
-  std::ifstream in(file);
-  std::vector<std::string> lines;
-  for (std::string l; std::getline(in, l);) {
+// The records of a sample: XML elements cut by ingest::XmlSplitter for an XML file (an event may
+// span lines; the declaration, comments and <Events> are not records), else its lines.
+std::vector<std::string> sample_records(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::string> records;
+  if (file.extension() == ".xml") {
+    vigie::ingest::XmlSplitter splitter;
+    std::string_view pending = text;
+    for (;;) {
+      const auto step = splitter.finish(pending);
+      pending.remove_prefix(step.consumed);
+      if (step.outcome == vigie::ingest::XmlSplitter::Outcome::kEnd) break;
+      if (step.outcome == vigie::ingest::XmlSplitter::Outcome::kRecord) {
+        std::string r(step.record);
+        std::replace(r.begin(), r.end(), '\n', ' ');  // one record per line in the corpus
+        std::replace(r.begin(), r.end(), '\r', ' ');
+        records.push_back(std::move(r));
+      }
+    }
+    return records;
+  }
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string l = text.substr(start, end - start);
+    start = end + 1;
     const std::size_t first = l.find_first_not_of(" \t\r");
     if (first == std::string::npos || l[first] == '#') continue;
-    lines.push_back(l);
+    records.push_back(std::move(l));
   }
+  return records;
+}
+
+Corpus build_corpus(const fs::path& file, std::size_t count) {
+  const std::vector<std::string> lines = sample_records(file);
   Corpus c;
   if (lines.empty()) return c;
   std::vector<std::size_t> offsets;
