@@ -21,25 +21,7 @@ using decode::FormatInfo;
 
 // The System fields every format gives (EventData fields are named by the event itself), and
 // the common core fields (core_fields.h).
-std::vector<std::string_view> system_fields() {
-  std::vector<std::string_view> f = {"EventID",
-                                     "Channel",
-                                     "Provider_Name",
-                                     "Provider_Guid",
-                                     "Computer",
-                                     "EventRecordID",
-                                     "TimeCreated_SystemTime",
-                                     "Level",
-                                     "Task",
-                                     "Opcode",
-                                     "Keywords",
-                                     "Version",
-                                     "Execution_ProcessID",
-                                     "Execution_ThreadID",
-                                     "Security_UserID"};
-  for (std::string_view core : WindowsCore::fields()) f.push_back(core);
-  return f;
-}
+std::vector<std::string_view> system_fields() { return windows_event_fields(); }
 
 constexpr decode::Logsource kWindows{"windows", "", ""};
 

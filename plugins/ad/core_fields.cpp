@@ -99,6 +99,30 @@ std::optional<bool> status_ok(const event::Value* v) {
 
 }  // namespace
 
+std::vector<std::string_view> windows_event_fields() {
+  std::vector<std::string_view> f = {"EventID",
+                                     "EventID_Qualifiers",
+                                     "Channel",
+                                     "Provider_Name",
+                                     "Provider_Guid",
+                                     "Provider_EventSourceName",
+                                     "Computer",
+                                     "EventRecordID",
+                                     "TimeCreated_SystemTime",
+                                     "Level",
+                                     "Task",
+                                     "Opcode",
+                                     "Keywords",
+                                     "Version",
+                                     "Correlation_ActivityID",
+                                     "Correlation_RelatedActivityID",
+                                     "Execution_ProcessID",
+                                     "Execution_ThreadID",
+                                     "Security_UserID"};
+  f.insert(f.end(), kOutNames.begin(), kOutNames.end());
+  return f;
+}
+
 WindowsCore::WindowsCore(event::FieldTable& fields) {
   for (std::size_t i = 0; i < kInNames.size(); ++i) in_[i] = fields.intern(kInNames[i]);
   for (std::size_t i = 0; i < kOutNames.size(); ++i) out_[i] = fields.intern(kOutNames[i]);

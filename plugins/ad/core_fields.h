@@ -10,11 +10,16 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "event/event.h"
 #include "event/field_table.h"
 
 namespace vigie::plugins::ad {
+
+// The System fields of a Windows event (as every ad format names them) followed by the common
+// core fields: what each ad format declares in FormatInfo::fields, before its own.
+std::vector<std::string_view> windows_event_fields();
 
 class WindowsCore {
  public:

@@ -90,34 +90,9 @@ bool xmlns(std::string_view attribute) {
 }
 
 std::vector<std::string_view> wef_fields() {
-  std::vector<std::string_view> f = {
-      "EventID",
-      "Channel",
-      "Provider_Name",
-      "Provider_Guid",
-      "Provider_EventSourceName",
-      "Computer",
-      "EventRecordID",
-      "TimeCreated_SystemTime",
-      "Level",
-      "Task",
-      "Opcode",
-      "Keywords",
-      "Version",
-      "EventID_Qualifiers",
-      "Correlation_ActivityID",
-      "Correlation_RelatedActivityID",
-      "Execution_ProcessID",
-      "Execution_ThreadID",
-      "Security_UserID",
-      "Data",
-      "RenderingInfo.Message",
-      "RenderingInfo.Level",
-      "RenderingInfo.Task",
-      "RenderingInfo.Opcode",
-      "RenderingInfo.Keywords",
-  };
-  for (std::string_view core : WindowsCore::fields()) f.push_back(core);
+  std::vector<std::string_view> f = windows_event_fields();
+  f.insert(f.end(), {"Data", "RenderingInfo.Message", "RenderingInfo.Level", "RenderingInfo.Task",
+                     "RenderingInfo.Opcode", "RenderingInfo.Keywords"});
   return f;
 }
 

@@ -10,6 +10,7 @@
 #include "decode/decoder.h"
 #include "decode/fields.h"
 #include "ingest/zone.h"
+#include "tests/unit/support/decoder_fixture.h"
 
 namespace vigie {
 namespace {
@@ -27,35 +28,10 @@ std::string shared_formats(const std::string& name) {
   return std::string(VIGIE_SHARED_DIR) + "/formats/" + name;
 }
 
-// A decoder of one ad format over a table holding every declared field.
-class AdTest : public ::testing::Test {
+// Decoders of the ad formats; TargetUserName is read back, so it is interned too.
+class AdTest : public test::DecoderFixture {
  protected:
-  std::unique_ptr<decode::Decoder> make(std::string_view format,
-                                        const char* zone = "Europe/Paris") {
-    const decode::Format* f = decode::builtin_plugins().find(decode::Family::kAd, format);
-    EXPECT_NE(f, nullptr) << format;
-    if (f == nullptr) return nullptr;
-    auto z = ingest::load_zone(zone);
-    EXPECT_TRUE(z.ok());
-    zone_ = *z;
-    decode::DecoderSetup setup;
-    setup.fields = &fields_;
-    setup.zone = zone_.get();
-    return f->make(setup);
-  }
-  std::string text(const event::Event& e, std::string_view name) {
-    auto id = fields_.find(name);
-    const event::Value* v = id ? e.get(*id) : nullptr;
-    return v == nullptr ? "<absent>" : std::string(v->text);
-  }
-
-  event::FieldTable fields_ = [] {
-    event::FieldTable t;
-    decode::intern_all_fields(decode::builtin_plugins(), t);
-    t.intern("TargetUserName");
-    return t;
-  }();
-  std::shared_ptr<const ingest::Zone> zone_;
+  AdTest() : DecoderFixture(decode::Family::kAd) { fields_.intern("TargetUserName"); }
 };
 
 TEST_F(AdTest, RegistersItsFormatsWithTheWindowsLogsource) {

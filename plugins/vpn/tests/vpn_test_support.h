@@ -15,6 +15,7 @@
 #include "decode/decoder.h"
 #include "decode/fields.h"
 #include "ingest/zone.h"
+#include "tests/unit/support/decoder_fixture.h"
 
 namespace vigie::vpn_test {
 
@@ -68,34 +69,13 @@ inline std::vector<SampleLine> sample_lines(const std::string& file) {
 // The receive time the tests give year-less stamps: the day after the samples.
 inline constexpr std::int64_t kReceivedMs = 1773532800000;  // 2026-03-15T00:00:00Z
 
-class VpnTest : public ::testing::Test {
+class VpnTest : public test::DecoderFixture {
  protected:
-  std::unique_ptr<decode::Decoder> make(std::string_view format,
-                                        const char* zone = "Europe/Paris") {
-    const decode::Format* f = decode::builtin_plugins().find(decode::Family::kVpn, format);
-    EXPECT_NE(f, nullptr) << format;
-    if (f == nullptr) return nullptr;
-    auto z = ingest::load_zone(zone);
-    EXPECT_TRUE(z.ok());
-    zone_ = *z;
-    decode::DecoderSetup setup;
-    setup.fields = &fields_;
-    setup.zone = zone_.get();
-    setup.max_record_bytes = max_record_bytes_;
-    return f->make(setup);
-  }
+  VpnTest() : DecoderFixture(decode::Family::kVpn) {}
   static decode::RecordContext ctx() {
     decode::RecordContext c;
     c.received_ms = kReceivedMs;
     return c;
-  }
-  // The value of a field as text ("<absent>" when not set); integers in decimal.
-  std::string text(const event::Event& e, std::string_view name) const {
-    auto id = fields_.find(name);
-    const event::Value* v = id ? e.get(*id) : nullptr;
-    if (v == nullptr) return "<absent>";
-    if (v->kind == event::Kind::kInt) return std::to_string(v->integer);
-    return std::string(v->text);
   }
   bool is_int(const event::Event& e, std::string_view name) const {
     auto id = fields_.find(name);
@@ -112,14 +92,6 @@ class VpnTest : public ::testing::Test {
     }
     return m;
   }
-
-  event::FieldTable fields_ = [] {
-    event::FieldTable t;
-    decode::intern_all_fields(decode::builtin_plugins(), t);
-    return t;
-  }();
-  std::shared_ptr<const ingest::Zone> zone_;
-  std::size_t max_record_bytes_ = 1 << 20;
 };
 
 }  // namespace vigie::vpn_test
