@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <cstring>
 
 #include "common/timestamp.h"
@@ -158,6 +157,38 @@ namespace {
 
 std::string at(std::size_t offset) { return " at byte offset " + std::to_string(offset); }
 
+// The first byte that is a C0 control (but tab, and CR / LF when `line_ends`) or DEL, or npos;
+// sets `non_ascii` when a byte >= 0x80 comes before it. Eight bytes at a time: records are mostly
+// printable ASCII, and only a word holding something else is looked at byte by byte.
+std::size_t find_control(std::string_view r, bool line_ends, bool& non_ascii) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  while (i < r.size()) {
+    if (i + 8 <= r.size()) {
+      std::uint64_t w;
+      std::memcpy(&w, r.data() + i, 8);
+      const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;  // a byte < 0x20
+      const std::uint64_t x = w ^ (kOnes * 0x7f);
+      const std::uint64_t del = (x - kOnes) & ~x & kHigh;  // a byte == 0x7f
+      if ((below_space | del | (w & kHigh)) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    for (const std::size_t end = std::min(i + 8, r.size()); i < end; ++i) {
+      const auto b = static_cast<unsigned char>(r[i]);
+      if (b >= 0x20 && b != 0x7f) {
+        non_ascii |= b >= 0x80;
+        continue;
+      }
+      if (b == '\t' || (line_ends && (b == '\r' || b == '\n'))) continue;
+      return i;
+    }
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 EhrDecoder::EhrDecoder(const decode::DecoderSetup& setup, std::string_view format,
@@ -188,13 +219,9 @@ Status EhrDecoder::decode(std::string_view record, const decode::RecordContext& 
   }
   if (trim_front(record).empty()) return Status::error(std::string(kRejectEmpty), "blank record");
   bool non_ascii = false;
-  for (std::size_t i = 0; i < record.size(); ++i) {
-    const auto b = static_cast<unsigned char>(record[i]);
-    const bool line_end = b == '\r' || b == '\n';
-    if ((b < 0x20 && b != '\t' && !(line_end && controls_ != Controls::kNone)) || b == 0x7f) {
-      return Status::error(std::string(kRejectBinary), "control byte in the record" + at(i));
-    }
-    non_ascii |= b >= 0x80;
+  if (const std::size_t i = find_control(record, controls_ != Controls::kNone, non_ascii);
+      i != std::string_view::npos) {
+    return Status::error(std::string(kRejectBinary), "control byte in the record" + at(i));
   }
   if (non_ascii && !utf8::valid(record)) {
     return Status::error(std::string(kRejectUtf8), "record is not well-formed UTF-8");
@@ -263,10 +290,18 @@ void EhrDecoder::put_time(event::Event& e, Field f, std::int64_t utc_ms) const {
   const DateParts p = date_parts_utc(utc_ms);
   if (p.year < 0 || p.year > 9999) return put_copy(e, f, format_timestamp_ms(utc_ms));
   const auto ms = static_cast<int>(((utc_ms % 1000) + 1000) % 1000);
-  char buf[32];
-  const int n = std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", p.year,
-                              p.month, p.day, p.hour, p.minute, p.second, ms);
-  put_copy(e, f, std::string_view(buf, static_cast<std::size_t>(n)));
+  char buf[] = "0000-00-00T00:00:00.000Z";
+  auto digits = [&](int at, int width, int v) {
+    for (int k = at + width - 1; k >= at; --k, v /= 10) buf[k] = static_cast<char>('0' + v % 10);
+  };
+  digits(0, 4, p.year);
+  digits(5, 2, p.month);
+  digits(8, 2, p.day);
+  digits(11, 2, p.hour);
+  digits(14, 2, p.minute);
+  digits(17, 2, p.second);
+  digits(20, 3, ms);
+  put_copy(e, f, std::string_view(buf, sizeof buf - 1));
 }
 
 void EhrDecoder::put_list(event::Event& e, Field f, std::span<const std::string_view> items) const {

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <vector>
 
 #include "ehr_common.h"
 
@@ -46,8 +47,9 @@ std::string_view part(std::string_view s, char sep, std::size_t n) {
 // MSH-1 is the separator itself).
 struct Segment {
   std::string_view id;
-  std::string_view text;  // the whole segment
-  std::size_t offset = 0;
+  std::string_view text;    // the whole segment
+  std::uint32_t first = 0;  // its parts cut at the field separator: fields_[first, first + count)
+  std::uint32_t count = 0;
 };
 
 class Hl7Decoder : public EhrDecoder {
@@ -70,11 +72,9 @@ class Hl7Decoder : public EhrDecoder {
   // SEG-n as written (escapes kept), or "".
   std::string_view field(const Segment* s, std::size_t n) const {
     if (s == nullptr || n == 0) return {};
-    if (s->id == "MSH") {
-      if (n == 1) return s->text.substr(3, 1);
-      return part(s->text, sep_.field, n);
-    }
-    return part(s->text, sep_.field, n + 1);
+    if (s->id == "MSH" && n == 1) return s->text.substr(3, 1);
+    const std::size_t i = s->id == "MSH" ? n - 1 : n;  // parts[0] is the segment id
+    return i < s->count ? fields_[s->first + i] : std::string_view{};
   }
   // Repetition r, component c, subcomponent sc (1-based) of a field, escapes kept.
   std::string_view comp(std::string_view field, std::size_t c, std::size_t r = 1) const {
@@ -90,14 +90,19 @@ class Hl7Decoder : public EhrDecoder {
 
   std::array<Segment, kMaxSegments> segments_{};
   std::size_t count_ = 0;
+  std::vector<std::string_view> fields_;  // every segment's parts, kept warm
   Separators sep_;
 };
 
 Status Hl7Decoder::split(std::string_view record) {
   count_ = 0;
+  fields_.clear();
   std::size_t i = 0;
   while (i < record.size()) {
-    const std::size_t end = record.find_first_of("\r\n", i);
+    // The segment's end: CR, LF (a loop, not find_first_of, which calls memchr per byte).
+    std::size_t end = i;
+    while (end < record.size() && record[end] != '\r' && record[end] != '\n') ++end;
+    if (end == record.size()) end = std::string_view::npos;
     const std::string_view seg = record.substr(i, end == std::string_view::npos ? end : end - i);
     if (!seg.empty()) {
       if (count_ == kMaxSegments) {
@@ -117,7 +122,15 @@ Status Hl7Decoder::split(std::string_view record) {
             std::string(kRejectHl7),
             "a second message (MSH) in the record at byte offset " + std::to_string(i));
       }
-      segments_[count_++] = Segment{seg.substr(0, 3), seg, i};
+      Segment& g = segments_[count_++];
+      g = Segment{seg.substr(0, 3), seg, static_cast<std::uint32_t>(fields_.size()), 0};
+      for (std::string_view rest = seg;;) {
+        const std::size_t cut = rest.find(sep_.field);
+        fields_.push_back(rest.substr(0, cut));
+        ++g.count;
+        if (cut == std::string_view::npos) break;
+        rest.remove_prefix(cut + 1);
+      }
     }
     if (end == std::string_view::npos) break;
     i = end + 1;
