@@ -251,11 +251,12 @@ TEST(LogsourceIndex, InternsTheFieldsItNeeds) {
   EXPECT_TRUE(fields.find("EventType").has_value());
   EXPECT_EQ(fields.find("Channel"), FieldTable::kChannel);
   EXPECT_EQ(fields.find("EventID"), FieldTable::kEventID);
-  // Beyond the fixed fields: EventType (Sysmon registry events), and vpn.vendor and type
-  // (FortiOS log type) for the VPN gateways.
+  // Beyond the fixed fields: EventType (Sysmon registry events), vpn.vendor and type (FortiOS
+  // log type) for the VPN gateways, and ehr.format for the EHR feeds.
   EXPECT_TRUE(fields.find("vpn.vendor").has_value());
   EXPECT_TRUE(fields.find("type").has_value());
-  EXPECT_EQ(fields.size(), before + 3);
+  EXPECT_TRUE(fields.find("ehr.format").has_value());
+  EXPECT_EQ(fields.size(), before + 4);
 }
 
 TEST(LogsourceIndex, AppendsWithoutClearingAndReusesCapacity) {
