@@ -73,7 +73,7 @@ IpClass classify(const IpAddress& ip) {
   if ((b[0] & 0xfe) == 0xfc) return IpClass::kPrivate;
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return IpClass::kLinkLocal;
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return IpClass::kDocumentation;
-  if (b[0] == 0xff) return IpClass::kOther;  // multicast
+  if (b[0] == 0xff) return IpClass::kOther;            // multicast
   if ((b[0] & 0xe0) == 0x20) return IpClass::kPublic;  // 2000::/3, global unicast
   return IpClass::kOther;
 }
@@ -143,8 +143,8 @@ Result<GeoIp> GeoIp::open(const std::string& country_db, const std::string& asn_
   auto open_one = [](const std::string& path, MMDB_s& db) -> Status {
     const int status = MMDB_open(path.c_str(), MMDB_MODE_MMAP, &db);
     if (status != MMDB_SUCCESS) {
-      return Status::error("geoip-open", "cannot open GeoIP database " + path + ": " +
-                                             MMDB_strerror(status));
+      return Status::error("geoip-open",
+                           "cannot open GeoIP database " + path + ": " + MMDB_strerror(status));
     }
     return Status();
   };

@@ -62,8 +62,8 @@ TEST_F(EnricherTest, ADomainAccountResolvesToItsPersonAndUnit) {
 }
 
 TEST_F(EnricherTest, TheNullSidOfAFailedLogonGivesWayToTheName) {
-  event::Event e = make(kMarch2026, {{"user.name", "mleroy"}, {"user.domain", "GHTEX"},
-                                     {"user.id", "S-1-0-0"}});
+  event::Event e =
+      make(kMarch2026, {{"user.name", "mleroy"}, {"user.domain", "GHTEX"}, {"user.id", "S-1-0-0"}});
   enricher_->enrich(e, Source::kAd, directory_.get());
   EXPECT_EQ(get(e, "user.kind"), "user");
   EXPECT_EQ(get(e, "user.person"), "sid:S-1-5-21-1-2-3-4123");

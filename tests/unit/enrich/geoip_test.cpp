@@ -51,7 +51,7 @@ TEST(GeoIp, ReadsTheIpLocationDbLayout) {
   EXPECT_EQ(fr.country, "FR");
   EXPECT_EQ(fr.asn, 0u);
   EXPECT_EQ(g->lookup("::ffff:45.9.9.9").country, "RU");
-  EXPECT_EQ(g->lookup("8.8.8.8").country, "");  // not in the database
+  EXPECT_EQ(g->lookup("8.8.8.8").country, "");       // not in the database
   EXPECT_EQ(g->lookup("2a01:cb00::1").country, "");  // IPv6 in an IPv4 database: not found
 }
 
