@@ -39,9 +39,10 @@ bool sniff_flat(std::string_view r) {
   const std::string& time = cols.at("@timestamp");
   r = head(r);
   if (json_object(r)) {
-    static const std::string qlogin = "\"" + login + "\"";
-    static const std::string qtime = "\"" + time + "\"";
-    return r.find(qlogin) != std::string_view::npos && r.find(qtime) != std::string_view::npos &&
+    static const std::string kQuotedLogin = "\"" + login + "\"";
+    static const std::string kQuotedTime = "\"" + time + "\"";
+    return r.find(kQuotedLogin) != std::string_view::npos &&
+           r.find(kQuotedTime) != std::string_view::npos &&
            r.find("\"resourceType\"") == std::string_view::npos;
   }
   // A header row: the two column names as whole cells.

@@ -36,10 +36,12 @@ TEST_F(EhrFormats, FhirBalpCrudAndSearch) {
         Case{"patch", "U", "patient-record-update"}, Case{"delete", "D", "patient-record-delete"},
         Case{"operation", "E", "other"}}) {
     event::Event e;
-    const std::string r = fhir(
-        R"("type":{"system":"http://terminology.hl7.org/CodeSystem/audit-event-type","code":"rest"},"subtype":[{"system":"http://hl7.org/fhir/restful-interaction","code":")" +
-        std::string(c.subtype) + R"("}],"action":")" + c.action + R"(","outcome":"0","agent":[)" +
-        kUser + R"(],"entity":[)" + kPatientRef + "]");
+    std::string body =
+        R"("type":{"system":"http://terminology.hl7.org/CodeSystem/audit-event-type","code":"rest"},"subtype":[{"system":"http://hl7.org/fhir/restful-interaction","code":")";
+    body.append(c.subtype).append(R"("}],"action":")").append(c.action);
+    body.append(R"(","outcome":"0","agent":[)").append(kUser).append(R"(],"entity":[)");
+    body.append(kPatientRef).append("]");
+    const std::string r = fhir(body);
     ASSERT_TRUE(d->decode(r, ctx(), e).ok()) << c.subtype;
     EXPECT_EQ(text(e, "event.action"), c.expected) << c.subtype;
     EXPECT_EQ(text(e, "event.code"), c.subtype);
@@ -88,13 +90,14 @@ TEST_F(EhrFormats, FhirDicomEventTypes) {
         Case{"110101", "", "audit-log-access", "110101"}}) {
     std::string sub;
     if (*c.subtype != '\0') {
-      sub = R"("subtype":[{"system":")" + dcm + R"(","code":")" + c.subtype + R"("}],)";
+      sub.append(R"("subtype":[{"system":")").append(dcm).append(R"(","code":")");
+      sub.append(c.subtype).append(R"("}],)");
     }
+    std::string body = R"("type":{"system":")";
+    body.append(dcm).append(R"(","code":")").append(c.type).append(R"("},)");
+    body.append(sub).append(R"("action":"E","outcome":"0")");
     event::Event e;
-    ASSERT_TRUE(d->decode(fhir(R"("type":{"system":")" + dcm + R"(","code":")" + c.type + R"("},)" +
-                               sub + R"("action":"E","outcome":"0")"),
-                          ctx(), e)
-                    .ok());
+    ASSERT_TRUE(d->decode(fhir(body), ctx(), e).ok());
     EXPECT_EQ(text(e, "event.action"), c.expected) << c.type << "/" << c.subtype;
     EXPECT_EQ(text(e, "event.code"), c.code);
   }

@@ -15,6 +15,7 @@ struct RejectCase {
   std::string record;
   const char* code;
 };
+// NOLINTNEXTLINE(readability-identifier-naming): the name gtest looks up
 void PrintTo(const RejectCase& c, std::ostream* os) { *os << c.name; }
 
 std::string deep_json(int depth) {
