@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common/timestamp.h"
+#include "event/padded_record.h"
 
 namespace vigie::event {
 namespace {
@@ -22,7 +23,6 @@ using simdjson::error_code;
 constexpr std::size_t kMaxSupportedDepth = 1024;
 // simdjson addresses its structural index with 32-bit offsets.
 constexpr std::size_t kMaxSupportedBytes = 0xFFFFFFFFULL - simdjson::SIMDJSON_PADDING;
-constexpr std::size_t kMinBufferBytes = 4096;
 constexpr FieldId kNoField = std::numeric_limits<FieldId>::max();
 
 // Event-time candidates: a higher rank wins over a lower one, whatever the key order.
@@ -289,9 +289,7 @@ class JsonReader::Impl {
   const std::size_t max_depth_;
   const bool keep_unknown_;
   od::parser parser_;
-  std::unique_ptr<char[]> buffer_;  // the record, followed by simdjson::SIMDJSON_PADDING zero bytes
-  std::size_t buffer_capacity_ = 0;  // bytes usable for a record, padding excluded
-  std::size_t record_size_ = 0;
+  PaddedRecord record_;  // the record being read, padded for simdjson
   InputFormat last_format_ = InputFormat::kFlat;
 
   // Objects worth walking when unknown fields are not kept: every dotted prefix of an interned
@@ -808,16 +806,7 @@ error_code JsonReader::Impl::evtx_data_array(od::array arr, std::size_t depth) {
   return simdjson::SUCCESS;
 }
 
-std::string JsonReader::Impl::at_offset(od::document* doc) const {
-  if (doc != nullptr) {
-    const char* location = nullptr;
-    if (doc->current_location().get(location) == simdjson::SUCCESS) {
-      const auto offset = static_cast<std::size_t>(location - buffer_.get());
-      if (offset <= record_size_) return " at byte offset " + std::to_string(offset);
-    }
-  }
-  return "";
-}
+std::string JsonReader::Impl::at_offset(od::document* doc) const { return record_.where(doc); }
 
 Status JsonReader::Impl::json_fail(Event& out, error_code e, od::document* doc) {
   if (e == simdjson::DEPTH_ERROR) {
@@ -853,27 +842,14 @@ Status JsonReader::Impl::read(std::string_view record, InputFormat format, Event
   // simdjson reads up to simdjson::SIMDJSON_PADDING bytes past the end: the record goes into an
   // owned, padded buffer that only ever grows (geometrically, so a slowly growing stream of records
   // reallocates O(log n) times).
-  if (record.size() > buffer_capacity_) {
-    const std::size_t grown = std::max(buffer_capacity_ * 2, kMinBufferBytes);
-    const std::size_t capacity = std::max(record.size(), std::min(grown, max_bytes_));
-    if (parser_.allocate(capacity) != simdjson::SUCCESS) {
-      return fail(out, "out-of-memory", "cannot grow the JSON parser to the record size");
-    }
-    buffer_ = std::make_unique_for_overwrite<char[]>(capacity + simdjson::SIMDJSON_PADDING);
-    buffer_capacity_ = capacity;
+  if (!record_.load(record, max_bytes_, simdjson::DEFAULT_MAX_DEPTH, parser_)) {
+    return fail(out, "out-of-memory", "cannot grow the JSON parser to the record size");
   }
-  std::memcpy(buffer_.get(), record.data(), record.size());
-  std::memset(buffer_.get() + record.size(), 0, simdjson::SIMDJSON_PADDING);
-  record_size_ = record.size();
 
   // simdjson's stage 1 validates the UTF-8 of the whole record (skipped values included) before
   // anything is read; only then is the offset of the first bad byte worth computing.
   od::document doc;
-  if (const error_code e =
-          parser_
-              .iterate(buffer_.get(), record.size(), buffer_capacity_ + simdjson::SIMDJSON_PADDING)
-              .get(doc);
-      e != simdjson::SUCCESS) {
+  if (const error_code e = record_.iterate(parser_).get(doc); e != simdjson::SUCCESS) {
     if (e == simdjson::UTF8_ERROR) {
       return fail(out, "invalid-utf8",
                   "invalid UTF-8 at byte offset " + std::to_string(first_invalid_utf8(record)));
@@ -926,7 +902,7 @@ Status JsonReader::Impl::read(std::string_view record, InputFormat format, Event
   if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
     return fail(out, "invalid-json",
                 "content after the top-level object at byte offset " +
-                    std::to_string(static_cast<std::size_t>(trailing - buffer_.get())));
+                    std::to_string(record_.offset_of(trailing)));
   }
   if (shape == InputFormat::kWinlogbeat && have_event_code_ && !saw_event_id_) {
     out.set(FieldTable::kEventID, event_code_);

@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include "event/padded_record.h"
+
 namespace vigie::event {
 namespace {
 
@@ -16,7 +18,6 @@ using simdjson::error_code;
 // Recursion is bounded by max_depth; this cap keeps the worst case well inside a thread's stack.
 constexpr std::size_t kMaxSupportedDepth = 1024;
 constexpr std::size_t kMaxSupportedBytes = 0xFFFFFFFFULL - simdjson::SIMDJSON_PADDING;
-constexpr std::size_t kMinBufferBytes = 4096;
 
 bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
@@ -52,9 +53,7 @@ class JsonTree::Impl {
   const std::size_t max_depth_;
   const std::size_t max_nodes_;
   od::parser parser_;
-  std::unique_ptr<char[]> buffer_;  // the record, then simdjson::SIMDJSON_PADDING zero bytes
-  std::size_t buffer_capacity_ = 0;
-  std::size_t record_size_ = 0;
+  PaddedRecord record_;  // the record being read, padded for simdjson
   std::vector<JsonNode>* nodes_ = nullptr;
   Stop stop_ = Stop::kNone;
 };
@@ -177,16 +176,7 @@ error_code JsonTree::Impl::value(od::value& v, std::string_view key, std::size_t
   return simdjson::INCORRECT_TYPE;
 }
 
-std::string JsonTree::Impl::at_offset(od::document* doc) const {
-  if (doc != nullptr) {
-    const char* location = nullptr;
-    if (doc->current_location().get(location) == simdjson::SUCCESS) {
-      const auto offset = static_cast<std::size_t>(location - buffer_.get());
-      if (offset <= record_size_) return " at byte offset " + std::to_string(offset);
-    }
-  }
-  return "";
-}
+std::string JsonTree::Impl::at_offset(od::document* doc) const { return record_.where(doc); }
 
 Status JsonTree::Impl::fail(error_code e, od::document* doc) {
   nodes_->clear();
@@ -223,25 +213,12 @@ Status JsonTree::Impl::parse(std::string_view record, std::vector<JsonNode>& nod
   }
   // simdjson reads up to SIMDJSON_PADDING bytes past the end: the record goes into an owned,
   // padded buffer that only grows (geometrically).
-  if (record.size() > buffer_capacity_) {
-    const std::size_t grown = std::max(buffer_capacity_ * 2, kMinBufferBytes);
-    const std::size_t capacity = std::max(record.size(), std::min(grown, max_bytes_));
-    if (parser_.allocate(capacity, max_depth_ + 1) != simdjson::SUCCESS) {
-      return Status::error("out-of-memory", "cannot grow the JSON parser to the record size");
-    }
-    buffer_ = std::make_unique_for_overwrite<char[]>(capacity + simdjson::SIMDJSON_PADDING);
-    buffer_capacity_ = capacity;
+  if (!record_.load(record, max_bytes_, max_depth_ + 1, parser_)) {
+    return Status::error("out-of-memory", "cannot grow the JSON parser to the record size");
   }
-  std::memcpy(buffer_.get(), record.data(), record.size());
-  std::memset(buffer_.get() + record.size(), 0, simdjson::SIMDJSON_PADDING);
-  record_size_ = record.size();
 
   od::document doc;
-  if (const error_code e =
-          parser_
-              .iterate(buffer_.get(), record.size(), buffer_capacity_ + simdjson::SIMDJSON_PADDING)
-              .get(doc);
-      e != simdjson::SUCCESS) {
+  if (const error_code e = record_.iterate(parser_).get(doc); e != simdjson::SUCCESS) {
     return fail(e, nullptr);
   }
   od::json_type top;
@@ -261,9 +238,8 @@ Status JsonTree::Impl::parse(std::string_view record, std::vector<JsonNode>& nod
   const char* trailing = nullptr;
   if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
     nodes.clear();
-    return Status::error("invalid-json",
-                         "content after the top-level object at byte offset " +
-                             std::to_string(static_cast<std::size_t>(trailing - buffer_.get())));
+    return Status::error("invalid-json", "content after the top-level object at byte offset " +
+                                             std::to_string(record_.offset_of(trailing)));
   }
   return Status::ok_status();
 }
