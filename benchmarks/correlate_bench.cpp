@@ -18,6 +18,8 @@
 //       (a) JsonReader + Matcher (the pipeline without correlation),
 //       (b) JsonReader + Matcher + correlate::Engine::process, then Engine::flush (timed too),
 //       (e) as (b) with an engine holding one event_count correlation only (group memory);
+//       (d0) a replay of the events read and matched beforehand, one Event rebuilt per line,
+//       (d) the same replay through the engine: d - d0 is the engine alone;
 //     the best repetition of each is kept (the median is printed beside it);
 //   - after (b) and (e), before flush: active groups, Engine::state_bytes() per group, and the heap
 //     the engine holds according to glibc (mallinfo2: allocator overhead included), per group.
@@ -41,6 +43,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -88,6 +91,7 @@ struct Options {
   std::string write_path;
   std::string rules_dir;
   std::string types;  // ",type,type,": correlation types to keep; empty: all
+  bool engine_only = false;
 };
 
 constexpr std::string_view kUsage = R"(usage: correlate_bench [options]
@@ -104,6 +108,8 @@ constexpr std::string_view kUsage = R"(usage: correlate_bench [options]
   --rules-dir DIR   also write the generated rules (rules.yml, event_count.yml) to DIR
   --types LIST      keep only the correlations of these types (comma-separated, e.g.
                     event_count,value_sum): what each type costs
+  --engine-only     time only the replay phases (d0, d) and print the engine's cost per event
+                    and per (correlation, input) pair: for profiling the engine
   --json            accepted for symmetry with detect_bench: the JSON line is always printed
 )";
 
@@ -123,6 +129,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
       std::exit(0);
     }
     if (arg == "--json") continue;
+    if (arg == "--engine-only") {
+      o.engine_only = true;
+      continue;
+    }
     static constexpr std::string_view kValued[] = {
         "--events",   "--seed",   "--tenants", "--users", "--hours",     "--jitter",
         "--lateness", "--repeat", "--cpu",     "--write", "--rules-dir", "--types"};
@@ -1011,6 +1021,119 @@ PipelineTotals run_pipeline(const correlate::LoadedDetection& d, const Corpus& c
   return t;
 }
 
+// Phase (d): the engine alone. Each event is read and matched once, untimed; what correlation
+// reads of it (time, tenant, the group-by and value fields) and the rules it matched are kept, and
+// the timed loop rebuilds one Event from them and calls Engine::process. Phase (d0) is the same
+// loop without the engine; d - d0 is what correlation costs, without the ±30 % drift of a
+// difference between two full pipelines (b - a).
+struct Replay {
+  struct Record {
+    std::int64_t time = event::Event::kNoTime;
+    std::string_view tenant;
+    std::uint32_t value_begin = 0, value_end = 0, match_begin = 0, match_end = 0;
+  };
+  std::vector<Record> records;
+  std::vector<std::pair<event::FieldId, event::Value>> values;
+  std::vector<std::uint32_t> matches;
+  std::deque<std::string> text;  // stable storage for the values' text
+  std::size_t field_count = 0;
+};
+
+Replay make_replay(const correlate::LoadedDetection& d, const Corpus& corpus) {
+  Replay r;
+  r.field_count = d.rules->fields().size();
+  // The fields correlation reads: group-by and value fields of inputs that are rules.
+  std::vector<event::FieldId> wanted;
+  const correlate::CorrelationSet& set = *d.correlations;
+  for (std::uint32_t c = 0; c < set.size(); ++c) {
+    for (const correlate::CorrelationInput& in : set.at(c).inputs) {
+      if (in.is_correlation) continue;
+      for (const auto* list : {&in.group, &in.fields}) {
+        for (const correlate::ValueSource& src : *list) {
+          if (src.index != correlate::ValueSource::kNone) wanted.push_back(src.index);
+        }
+      }
+    }
+  }
+  std::sort(wanted.begin(), wanted.end());
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  event::JsonReader reader(d.rules->fields(), {});
+  match::Matcher matcher(d.rules);
+  const event::FieldId tenant_field = *d.rules->fields().find("tenant");
+  std::vector<std::string_view> tenants;
+  event::Event ev;
+  auto keep = [&](std::string_view s) -> std::string_view { return r.text.emplace_back(s); };
+  r.records.reserve(corpus.size());
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    Replay::Record rec;
+    rec.value_begin = rec.value_end = static_cast<std::uint32_t>(r.values.size());
+    rec.match_begin = rec.match_end = static_cast<std::uint32_t>(r.matches.size());
+    if (!reader.read(corpus.line(i), event::InputFormat::kFlat, ev).ok()) {
+      r.records.push_back(rec);
+      continue;
+    }
+    rec.time = ev.time_ms;
+    if (const event::Value* v = ev.get(tenant_field);
+        v != nullptr && v->kind == event::Kind::kString) {
+      auto it = std::find(tenants.begin(), tenants.end(), v->text);
+      rec.tenant = it != tenants.end() ? *it : tenants.emplace_back(keep(v->text));
+    }
+    for (event::FieldId f : wanted) {
+      const event::Value* v = ev.get(f);
+      if (v == nullptr || v->kind == event::Kind::kList) continue;  // flat events: no lists
+      event::Value copy = *v;
+      copy.text = keep(v->text);
+      r.values.emplace_back(f, copy);
+    }
+    rec.value_end = static_cast<std::uint32_t>(r.values.size());
+    ev.tenant = rec.tenant;
+    for (std::uint32_t m : matcher.match(ev)) r.matches.push_back(m);
+    rec.match_end = static_cast<std::uint32_t>(r.matches.size());
+    r.records.push_back(rec);
+  }
+  return r;
+}
+
+// Rebuilds each event and, with `engine`, runs it through the engine; returns seconds (flush
+// included) and counts alerts.
+double run_replay(const Replay& r, const std::shared_ptr<const correlate::CorrelationSet>& set,
+                  bool with_engine, const Options& o, std::size_t& alert_count) {
+  correlate::EngineOptions engine_options;
+  engine_options.allowed_lateness_ms = o.lateness_ms;
+  correlate::Engine engine(set, engine_options);
+  std::vector<correlate::Alert> alerts;
+  alerts.reserve(64);
+  event::Event ev;
+  std::size_t checksum = 0;
+  alert_count = 0;
+  const auto t0 = Clock::now();
+  for (std::size_t i = 0; i < r.records.size(); ++i) {
+    const Replay::Record& rec = r.records[i];
+    ev.reset(r.field_count);
+    ev.time_ms = rec.time;
+    ev.tenant = rec.tenant;
+    for (std::uint32_t k = rec.value_begin; k < rec.value_end; ++k) {
+      ev.set(r.values[k].first, r.values[k].second);
+    }
+    const std::span<const std::uint32_t> matched(r.matches.data() + rec.match_begin,
+                                                 rec.match_end - rec.match_begin);
+    if (with_engine) {
+      engine.process(ev, static_cast<correlate::EventRef>(i + 1), matched, alerts);
+      alert_count += alerts.size();
+      alerts.clear();
+    } else {
+      checksum += matched.size() + ev.present().size();
+    }
+  }
+  if (with_engine) {
+    engine.flush(alerts);
+    alert_count += alerts.size();
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (!with_engine) alert_count = checksum;  // keeps the loop from being optimised away
+  return seconds;
+}
+
 struct Phase {
   char id;
   std::string label;
@@ -1155,6 +1278,24 @@ int run(int argc, char** argv) {
   Phase a{'a', "a JsonReader + Matcher", {}};
   Phase b{'b', "b JsonReader + Matcher + Engine (" + std::to_string(set.size()) + ")", {}};
   Phase e{'e', "e JsonReader + Matcher + Engine (1 event_count)", {}};
+  Phase d0{'0', "d0 replay of pre-read events, no engine", {}};
+  Phase d{'d', "d replay + Engine (" + std::to_string(set.size()) + ")", {}};
+  const auto r0 = Clock::now();
+  const Replay replay = make_replay(*full, corpus);
+  const double replay_prepare_seconds = std::chrono::duration<double>(Clock::now() - r0).count();
+  std::size_t d_alerts0 = 0;
+  if (o.engine_only) {
+    for (int rep = 0; rep < o.repeat; ++rep) {
+      std::size_t d_checksum = 0;
+      d0.seconds.push_back(run_replay(replay, full->correlations, false, o, d_checksum));
+      d.seconds.push_back(run_replay(replay, full->correlations, true, o, d_alerts0));
+    }
+    const double n = static_cast<double>(corpus.size());
+    const double us = (d.best() - d0.best()) * 1e6 / n;
+    std::printf("engine alone: %.3f us/event, %.3f us per (correlation, input) pair; %zu alerts\n",
+                us, inputs > 0 ? us * n / static_cast<double>(inputs) : 0.0, d_alerts0);
+    return 0;
+  }
   simdjson::ondemand::parser parser;
   BaselineTotals base0;
   PipelineTotals a0, b0, e0;
@@ -1169,6 +1310,14 @@ int run(int argc, char** argv) {
     b.seconds.push_back(btot.seconds);
     PipelineTotals et = run_pipeline(*ec_only, corpus, true, o);
     e.seconds.push_back(et.seconds);
+    std::size_t d_checksum = 0, d_alerts = 0;
+    d0.seconds.push_back(run_replay(replay, full->correlations, false, o, d_checksum));
+    d.seconds.push_back(run_replay(replay, full->correlations, true, o, d_alerts));
+    if (rep == 0) {
+      d_alerts0 = d_alerts;
+    } else if (d_alerts != d_alerts0) {
+      failures.push_back("replay alert counts differ between repetitions");
+    }
     if (rep == 0) {
       base0 = bt;
       a0 = std::move(at);
@@ -1182,6 +1331,10 @@ int run(int argc, char** argv) {
   if (base0.errors != 0) failures.push_back(std::to_string(base0.errors) + " simdjson errors");
   if (a0.read_errors != 0) failures.push_back(std::to_string(a0.read_errors) + " read errors");
   if (a0.matches == 0) failures.push_back("no match");
+  if (d_alerts0 != b0.alerts) {
+    failures.push_back("the replay (d) gives " + std::to_string(d_alerts0) +
+                       " alerts, the pipeline (b) " + std::to_string(b0.alerts));
+  }
   std::array<std::size_t, 7> alerts_by_type{}, corr_by_type{};
   for (std::uint32_t i = 0; i < set.size(); ++i) {
     const auto type = static_cast<std::size_t>(set.at(i).rule.type);
@@ -1204,6 +1357,8 @@ int run(int argc, char** argv) {
   const double added_us = (b.best() - a.best()) * 1e6 / events;
   const double added_median_us = (b.median() - a.median()) * 1e6 / events;
   const double added_ec_us = (e.best() - a.best()) * 1e6 / events;
+  const double engine_us = (d.best() - d0.best()) * 1e6 / events;
+  const double engine_median_us = (d.median() - d0.median()) * 1e6 / events;
   const double b_over_a = a.best() / b.best();  // throughput ratio
   const double bytes_per_group = per_group(static_cast<double>(b0.state_bytes), b0.active_groups);
   const double heap_per_group = per_group(static_cast<double>(b0.heap_bytes), b0.active_groups);
@@ -1238,7 +1393,7 @@ int run(int argc, char** argv) {
               machine.json_parser.c_str(), machine.build.c_str(), o.repeat);
   std::printf("%-48s %14s %10s %10s %8s   %s\n", "phase", "events/s", "ns/event", "median ns",
               "MB/s", "seconds per repetition");
-  for (const Phase* p : {&c, &a, &b, &e}) {
+  for (const Phase* p : {&c, &a, &b, &e, &d0, &d}) {
     std::string reps;
     for (double s : p->seconds) reps += (reps.empty() ? "" : " ") + thousands(s, 3);
     std::printf(
@@ -1252,6 +1407,12 @@ int run(int argc, char** argv) {
       "target <= %.1f: %s\n",
       b_over_a, c.best() / a.best(), c.best() / b.best(), added_us, added_median_us,
       b0.flush_seconds * 1e6 / events, kTargetAddedMicros, met(added_us <= kTargetAddedMicros));
+  std::printf(
+      "engine alone (d - d0, events read and matched beforehand in %.1f s): %.3f us/event "
+      "(medians: %.3f), %.3f us per (correlation, input) pair — target <= %.1f: %s\n",
+      replay_prepare_seconds, engine_us, engine_median_us,
+      inputs > 0 ? engine_us * events / static_cast<double>(inputs) : 0.0, kTargetAddedMicros,
+      met(engine_us <= kTargetAddedMicros));
   std::printf(
       "b: %s matches on %s events; %s alerts (%s of %zu correlations never fired): event_count "
       "%s, value_count %s, temporal %s, temporal_ordered %s, value_sum %s, value_avg %s, "
@@ -1309,7 +1470,7 @@ int run(int argc, char** argv) {
        ",\"json_parser\":" + json::quote(machine.json_parser) + "}";
   j += ",\"phases\":[";
   bool first = true;
-  for (const Phase* p : {&c, &a, &b, &e}) {
+  for (const Phase* p : {&c, &a, &b, &e, &d0, &d}) {
     j += first ? "" : ",";
     first = false;
     j += "{\"phase\":\"" + std::string(1, p->id) + "\",\"label\":" + json::quote(p->label);
@@ -1327,6 +1488,10 @@ int run(int argc, char** argv) {
   j += ",\"correlation\":{\"added_us_per_event\":" + json_number(added_us) +
        ",\"added_us_per_event_medians\":" + json_number(added_median_us) +
        ",\"flush_us_per_event\":" + json_number(b0.flush_seconds * 1e6 / events) +
+       ",\"engine_alone_us_per_event\":" + json_number(engine_us) +
+       ",\"engine_alone_us_per_event_medians\":" + json_number(engine_median_us) +
+       ",\"engine_alone_us_per_input\":" +
+       json_number(inputs > 0 ? engine_us * events / static_cast<double>(inputs) : 0.0) +
        ",\"matches\":" + std::to_string(a0.matches) + ",\"alerts\":" + std::to_string(b0.alerts) +
        ",\"alerts_by_type\":{";
   for (std::size_t k = 0; k < 7; ++k) {
@@ -1351,6 +1516,8 @@ int run(int argc, char** argv) {
        ",\"stats\":" + stats_json(e0.stats) + "}";
   j += ",\"targets\":{\"added_at_most_0_5_us\":" +
        std::string(added_us <= kTargetAddedMicros ? "true" : "false") +
+       ",\"engine_alone_at_most_0_5_us\":" +
+       std::string(engine_us <= kTargetAddedMicros ? "true" : "false") +
        ",\"event_count_group_at_most_200_bytes\":" +
        std::string(ec_bytes_per_group <= kTargetEventCountBytes ? "true" : "false") + "}";
   j += ",\"ok\":" + std::string(failures.empty() ? "true" : "false") + "}";
