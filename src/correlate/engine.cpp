@@ -27,9 +27,11 @@ struct Item {
 
 // Memory layout. Most groups hold a key of a few dozen bytes and one or two events, and there are
 // hundreds of thousands of them: a group is kept to 104 bytes with its key inline and its first
-// event inline, payloads are out of line (only value_* and temporal types have them), the index
-// keeps no hash (keys are short and inline: comparing them is as cheap), and slots
-// live in fixed chunks rather than in a vector that doubles.
+// event inline, payloads are out of line (only value_* and temporal types have them), slots live
+// in fixed chunks rather than in a vector that doubles, and the index keeps each key's hash so
+// that probing touches no group but the one it finds. At this size the cost of an event is the
+// cache misses it takes (index, group, events), so the layout counts them: see
+// docs/performance.md.
 
 // A group key (append_component encoding), inline up to kInline bytes, else on the heap (the
 // pointer is kept in the first bytes of buf_).
@@ -81,7 +83,11 @@ class Key {
   std::uint32_t size_ = 0;
 };
 
-// A group's events, sorted by time: the first one inline, more on the heap (capacity doubles).
+// A group's events, sorted by time: the first one inline, more on the heap. Events leave from
+// the front as windows slide, so the heap array keeps a head offset: erasing from the front is
+// O(1), and when the array is full it is compacted if a fifth or more of it has left (so each
+// compaction is paid for by as many erasures), else doubled: both ends are amortised O(1) and a
+// group that slides at a steady size keeps a steady array. 24 bytes.
 class Items {
  public:
   Items() = default;
@@ -107,10 +113,10 @@ class Items {
   const Item& operator[](std::size_t i) const { return data()[i]; }
   const Item& front() const { return data()[0]; }
   const Item& back() const { return data()[size_ - 1]; }
-  std::size_t heap_bytes() const { return cap_ > 1 ? cap_ * sizeof(Item) : 0; }
+  std::size_t heap_bytes() const { return cap() > 1 ? cap() * sizeof(Item) : 0; }
 
   void insert(std::size_t pos, const Item& item) {
-    if (size_ == cap_) grow();
+    if (head_ + size_ == cap()) make_room();
     Item* d = data();
     std::memmove(d + pos + 1, d + pos, (size_ - pos) * sizeof(Item));
     d[pos] = item;
@@ -118,90 +124,125 @@ class Items {
   }
   void push_back(const Item& item) { insert(size_, item); }
   void erase_front(std::size_t n) {
-    Item* d = data();
-    std::memmove(d, d + n, (size_ - n) * sizeof(Item));
     size_ -= static_cast<std::uint32_t>(n);
+    if (size_ == 0) {
+      head_ = 0;
+    } else if (head_ + n > kMaxHead) {
+      std::memmove(base(), data() + n, size_ * sizeof(Item));
+      head_ = 0;
+    } else {
+      head_ = static_cast<std::uint16_t>(head_ + n);
+    }
   }
   void release() {
-    if (cap_ > 1) delete[] heap_;
+    if (cap() > 1) delete[] heap_;
     size_ = 0;
-    cap_ = 1;
+    head_ = 0;
+    cap_log2_ = 0;
   }
 
  private:
-  Item* data() { return cap_ > 1 ? heap_ : &one_; }
-  const Item* data() const { return cap_ > 1 ? heap_ : &one_; }
-  void grow() {
-    const std::uint32_t cap = cap_ * 2;
+  static constexpr std::size_t kMaxHead = 0xFFFF;
+  std::uint32_t cap() const { return std::uint32_t{1} << cap_log2_; }
+  Item* base() { return cap() > 1 ? heap_ : &one_; }
+  const Item* base() const { return cap() > 1 ? heap_ : &one_; }
+  Item* data() { return base() + head_; }
+  const Item* data() const { return base() + head_; }
+  void make_room() {
+    if (head_ > 0 && std::size_t{head_} * 4 >= size_) {
+      std::memmove(base(), data(), size_ * sizeof(Item));
+      head_ = 0;
+      return;
+    }
+    const std::uint32_t cap = this->cap() * 2;
     Item* p = new Item[cap];
     std::memcpy(p, data(), size_ * sizeof(Item));
-    if (cap_ > 1) delete[] heap_;
+    if (this->cap() > 1) delete[] heap_;
     heap_ = p;
-    cap_ = cap;
+    ++cap_log2_;
+    head_ = 0;
   }
   void take(Items& o) {
     size_ = o.size_;
-    cap_ = o.cap_;
-    if (cap_ > 1) {
+    head_ = o.head_;
+    cap_log2_ = o.cap_log2_;
+    if (cap() > 1) {
       heap_ = o.heap_;
     } else {
       one_ = o.one_;
     }
     o.size_ = 0;
-    o.cap_ = 1;
+    o.head_ = 0;
+    o.cap_log2_ = 0;
   }
   union {
     Item one_{};
     Item* heap_;
   };
   std::uint32_t size_ = 0;
-  std::uint32_t cap_ = 1;
+  std::uint16_t head_ = 0;  // events before it have left
+  std::uint8_t cap_log2_ = 0;
 };
 
 // Per-event payloads, parallel to a group's items; allocated only for correlations that keep
-// payloads.
+// payloads. Leaving from the front is O(1) as for Items: a head index, compacted when at least
+// half the vector has left.
 class Payloads {
  public:
-  Payload& operator[](std::size_t i) { return (*v_)[i]; }
-  const Payload& operator[](std::size_t i) const { return (*v_)[i]; }
+  Payload& operator[](std::size_t i) { return p_->v[p_->head + i]; }
+  const Payload& operator[](std::size_t i) const { return p_->v[p_->head + i]; }
   std::span<const Payload> span() const {
-    return v_ ? std::span<const Payload>(*v_) : std::span<const Payload>();
+    return p_ ? std::span<const Payload>(p_->v).subspan(p_->head) : std::span<const Payload>();
   }
   void insert(std::size_t pos, Payload&& p) {
-    if (!v_) v_ = std::make_unique<std::vector<Payload>>();
-    v_->insert(v_->begin() + static_cast<std::ptrdiff_t>(pos), std::move(p));
+    if (!p_) p_ = std::make_unique<Store>();
+    p_->v.insert(p_->v.begin() + static_cast<std::ptrdiff_t>(p_->head + pos), std::move(p));
   }
-  void push_back(Payload&& p) { insert(v_ ? v_->size() : 0, std::move(p)); }
+  void push_back(Payload&& p) { insert(p_ ? p_->v.size() - p_->head : 0, std::move(p)); }
   void erase_front(std::size_t n) {
-    if (v_) v_->erase(v_->begin(), v_->begin() + static_cast<std::ptrdiff_t>(n));
+    if (!p_ || n == 0) return;
+    std::vector<Payload>& v = p_->v;
+    for (std::size_t i = 0; i < n; ++i) v[p_->head + i].chain.reset();
+    p_->head += n;
+    if (p_->head == v.size()) {
+      v.clear();
+      p_->head = 0;
+    } else if (p_->head * 2 >= v.size()) {
+      v.erase(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(p_->head));
+      p_->head = 0;
+    }
   }
-  void clear() { v_.reset(); }
+  void clear() { p_.reset(); }
   std::size_t heap_bytes() const {
-    if (!v_) return 0;
-    std::size_t bytes = sizeof(std::vector<Payload>) + v_->capacity() * sizeof(Payload);
-    for (const Payload& p : *v_) {
-      if (p.value.capacity() > 15) bytes += p.value.capacity() + 1;
-      bytes += p.refs.capacity() * sizeof(EventRef);
+    if (!p_) return 0;
+    std::size_t bytes = sizeof(Store) + p_->v.capacity() * sizeof(Payload);
+    for (const Payload& p : p_->v) {
+      if (p.chain) bytes += sizeof(ChainRefs) + p.chain->refs.capacity() * sizeof(EventRef);
     }
     return bytes;
   }
 
  private:
-  std::unique_ptr<std::vector<Payload>> v_;
+  struct Store {
+    std::vector<Payload> v;
+    std::size_t head = 0;
+  };
+  std::unique_ptr<Store> p_;
 };
 
 struct Group {
-  Key key;                // encoded tenant and group values (append_component)
-  std::uint32_t gen = 0;  // odd while live; bumped when created and freed: invalidates heap entries
-  std::uint64_t seq = 0;  // creation order: breaks ties between equal deadlines
+  Key key;                             // encoded tenant and group values (append_component)
+  std::uint32_t gen = 0;               // odd while live; bumped when created and freed
+  std::uint64_t seq = 0;               // creation order: breaks ties between equal deadlines
   std::int64_t episode_end = kNone;    // end of the last satisfying window
-  std::int64_t scheduled = kNone;      // deadline of this group's valid heap entry
+  std::int64_t scheduled = kNone;      // deadline of this group's valid timer entry
   std::int64_t decided_until = kNone;  // end of the last window decided at close
   Items items;                         // sorted by time; equal times in arrival order
   Payloads payload;                    // parallel to items when the correlation needs it
 
   bool live() const { return (gen & 1) != 0; }
 };
+static_assert(sizeof(Group) <= 104, "a group's fixed part is what event_count costs per key");
 
 // Group slots in fixed chunks: references stay valid as slots are added, and the memory is the
 // slots in use rounded up to a chunk, not up to the next power of two.
@@ -238,17 +279,123 @@ void push_back_growing_by_a_quarter(std::vector<T>& v, const T& x) {
   v.push_back(x);
 }
 
-struct HeapEntry {
+// 16 bytes. An entry is current while its group is live with this deadline scheduled and the same
+// creation number (a freed slot's next group has another): others are skipped when taken.
+struct TimerEntry {
   std::int64_t deadline;
-  std::uint64_t seq;
+  std::uint32_t seq;  // low bits of the group's creation number: orders equal deadlines
   std::uint32_t slot;
-  std::uint32_t gen;
 };
 
-// std heap functions build a max-heap: "less" means "comes later".
-bool later(const HeapEntry& a, const HeapEntry& b) {
-  return a.deadline != b.deadline ? a.deadline > b.deadline : a.seq > b.seq;
+// Due first: by deadline, then by group creation order.
+bool earlier(const TimerEntry& a, const TimerEntry& b) {
+  return a.deadline != b.deadline ? a.deadline < b.deadline : a.seq < b.seq;
 }
+bool later(const TimerEntry& a, const TimerEntry& b) { return earlier(b, a); }
+
+// When each group of a correlation next needs attention: a timer wheel of kBuckets buckets, each
+// one tick (a power of two of milliseconds) wide. A bucket is taken when the watermark passes its
+// end, so a group is attended to at most one tick after its deadline; the entries taken at once
+// are sorted by (deadline, creation order), the order an exact priority queue would give. The
+// tick is chosen so that the wheel spans the correlation's timespan plus the allowed lateness,
+// where nearly every deadline falls (an event's deadline is its time plus the timespan, and
+// events arrive at most the lateness behind the watermark); deadlines beyond it wait in a heap.
+// Compared with one binary heap per correlation, scheduling is an append and taking is a scan
+// of memory written in order: no sifting across a heap the size of the group count.
+class Timers {
+ public:
+  static constexpr std::size_t kBuckets = 512;
+
+  explicit Timers(std::int64_t horizon_ms = 0) {
+    while (shift_ < 40 && (std::int64_t{1} << shift_) * std::int64_t{kBuckets - 2} < horizon_ms)
+      ++shift_;
+  }
+
+  std::int64_t tick_ms() const { return std::int64_t{1} << shift_; }
+  bool empty() const { return count_ == 0; }
+
+  // `w` is the current watermark. The wheel starts, when empty, at the first bucket `w` has not
+  // passed, where it would be had it been advancing all along: so a wheel rebuilt from a snapshot
+  // takes the same entries at the same watermarks as the one that never stopped. A deadline
+  // already passed goes to that first bucket.
+  void push(const TimerEntry& e, std::int64_t w) {
+    std::int64_t b = e.deadline >> shift_;
+    if (count_ == 0) cursor_ = (w + 1) >> shift_;
+    if (b < cursor_) b = cursor_;
+    ++count_;
+    if (b >= cursor_ + static_cast<std::int64_t>(kBuckets)) {
+      overflow_.push_back(e);
+      std::push_heap(overflow_.begin(), overflow_.end(), later);
+      return;
+    }
+    ring_[static_cast<std::size_t>(b) & (kBuckets - 1)].push_back(e);
+  }
+
+  // The watermark at which something may be due: the end of the first bucket not taken.
+  std::int64_t next_check() const {
+    if (count_ == 0) return std::numeric_limits<std::int64_t>::max();
+    return cursor_ >= (std::numeric_limits<std::int64_t>::max() >> shift_)
+               ? std::numeric_limits<std::int64_t>::max()
+               : ((cursor_ + 1) << shift_) - 1;
+  }
+
+  // Moves into `out` (cleared first) every entry of the buckets the watermark `w` has passed,
+  // sorted by (deadline, creation order). `w` = max: everything.
+  void take_due(std::int64_t w, std::vector<TimerEntry>& out) {
+    out.clear();
+    if (count_ == 0) return;
+    if (w == std::numeric_limits<std::int64_t>::max()) {
+      for (auto& bucket : ring_) {
+        out.insert(out.end(), bucket.begin(), bucket.end());
+        std::vector<TimerEntry>().swap(bucket);
+      }
+      out.insert(out.end(), overflow_.begin(), overflow_.end());
+      overflow_.clear();
+      count_ = 0;
+      std::sort(out.begin(), out.end(), earlier);
+      return;
+    }
+    // Buckets [cursor_, end) are passed: their last millisecond is <= w.
+    const std::int64_t end = (w + 1) >> shift_;
+    if (end <= cursor_) return;
+    const std::int64_t passed = std::min<std::int64_t>(end - cursor_, kBuckets);
+    for (std::int64_t b = cursor_; b < cursor_ + passed; ++b) {
+      auto& bucket = ring_[static_cast<std::size_t>(b) & (kBuckets - 1)];
+      out.insert(out.end(), bucket.begin(), bucket.end());
+      std::vector<TimerEntry>().swap(bucket);  // a taken bucket holds no memory
+    }
+    while (!overflow_.empty() && (overflow_.front().deadline >> shift_) < end) {
+      std::pop_heap(overflow_.begin(), overflow_.end(), later);
+      out.push_back(overflow_.back());
+      overflow_.pop_back();
+    }
+    cursor_ = end;
+    // Deadlines the wheel now reaches leave the overflow heap.
+    while (!overflow_.empty() &&
+           (overflow_.front().deadline >> shift_) < cursor_ + static_cast<std::int64_t>(kBuckets)) {
+      std::pop_heap(overflow_.begin(), overflow_.end(), later);
+      const TimerEntry e = overflow_.back();
+      overflow_.pop_back();
+      const std::int64_t b = std::max(cursor_, e.deadline >> shift_);
+      ring_[static_cast<std::size_t>(b) & (kBuckets - 1)].push_back(e);
+    }
+    count_ -= out.size();
+    std::sort(out.begin(), out.end(), earlier);
+  }
+
+  std::size_t bytes() const {
+    std::size_t n = overflow_.capacity() * sizeof(TimerEntry);
+    for (const auto& b : ring_) n += b.capacity() * sizeof(TimerEntry);
+    return n;
+  }
+
+ private:
+  int shift_ = 0;
+  std::int64_t cursor_ = std::numeric_limits<std::int64_t>::max();  // first bucket not taken
+  std::size_t count_ = 0;
+  std::array<std::vector<TimerEntry>, kBuckets> ring_;
+  std::vector<TimerEntry> overflow_;  // min-heap by deadline: beyond the wheel
+};
 
 // Key: for the tenant and each group value, a 4-byte length then the bytes. Injective.
 void append_component(std::string& key, std::string_view v) {
@@ -273,36 +420,35 @@ std::vector<std::string> decode_key(std::string_view key) {
   return parts;
 }
 
-// Open addressing over group slots, linear probing, backward-shift deletion.
+// Open addressing over group slots, linear probing, backward-shift deletion. An entry keeps the
+// key's 32-bit hash beside the slot: probing and deletion compare and move entries without
+// touching the groups (a cache miss each), and a key is compared only when the hashes agree.
 class GroupIndex {
  public:
   std::uint32_t find(std::uint32_t hash, std::string_view key, const GroupStore& groups) const {
     if (table_.empty()) return kAbsent;
     for (std::size_t i = home(hash);; i = next(i)) {
-      std::uint32_t e = table_[i];
-      if (e == 0) return kAbsent;
-      if (groups[e - 1].key.view() == key) return e - 1;
+      const Entry e = table_[i];
+      if (e.slot1 == 0) return kAbsent;
+      if (e.hash == hash && groups[e.slot1 - 1].key.view() == key) return e.slot1 - 1;
     }
   }
-  // `slot` is live and holds its key.
-  void insert(std::uint32_t slot, std::uint32_t hash, const GroupStore& groups) {
-    if ((size_ + 1) * 2 > table_.size()) {
-      grow(groups);  // places every live slot, this one included
-      return;
-    }
-    place(slot, hash);
+  // `slot` holds the key `hash` was computed from.
+  void insert(std::uint32_t slot, std::uint32_t hash) {
+    if ((size_ + 1) * 4 > table_.size() * 3) grow();
+    place({hash, slot + 1});
     ++size_;
   }
-  // `slot` still holds its key.
-  void erase(std::uint32_t slot, const GroupStore& groups) {
-    std::size_t pos = home(key_hash(groups[slot].key.view()));
-    while (table_[pos] != slot + 1) pos = next(pos);
+  // `slot` is in the index under `hash`.
+  void erase(std::uint32_t slot, std::uint32_t hash) {
+    std::size_t pos = home(hash);
+    while (table_[pos].slot1 != slot + 1) pos = next(pos);
     std::size_t j = pos;
     while (true) {
       j = next(j);
-      std::uint32_t e = table_[j];
-      if (e == 0) break;
-      std::size_t h = home(key_hash(groups[e - 1].key.view()));
+      const Entry e = table_[j];
+      if (e.slot1 == 0) break;
+      std::size_t h = home(e.hash);
       // Move e back to `pos` unless its home lies cyclically in (pos, j].
       bool stays = pos <= j ? (h > pos && h <= j) : (h > pos || h <= j);
       if (!stays) {
@@ -310,47 +456,50 @@ class GroupIndex {
         pos = j;
       }
     }
-    table_[pos] = 0;
+    table_[pos] = Entry{};
     --size_;
   }
-  std::size_t bytes() const { return table_.capacity() * sizeof(std::uint32_t); }
+  std::size_t bytes() const { return table_.capacity() * sizeof(Entry); }
 
   static constexpr std::uint32_t kAbsent = ~0u;
 
  private:
+  struct Entry {
+    std::uint32_t hash = 0;
+    std::uint32_t slot1 = 0;  // slot + 1; 0 when empty
+  };
   // Any table size (no power of two, so it grows by half rather than doubling): a 32-bit hash
   // maps to [0, size) by multiplication.
   std::size_t home(std::uint32_t hash) const {
     return static_cast<std::size_t>((std::uint64_t{hash} * table_.size()) >> 32);
   }
   std::size_t next(std::size_t i) const { return i + 1 == table_.size() ? 0 : i + 1; }
-  void place(std::uint32_t slot, std::uint32_t hash) {
-    std::size_t i = home(hash);
-    while (table_[i] != 0) i = next(i);
-    table_[i] = slot + 1;
+  void place(Entry e) {
+    std::size_t i = home(e.hash);
+    while (table_[i].slot1 != 0) i = next(i);
+    table_[i] = e;
   }
-  void grow(const GroupStore& groups) {
+  void grow() {
     std::size_t n = std::max<std::size_t>(16, table_.size() + table_.size() / 2);
-    while ((size_ + 1) * 2 > n) n += n / 2;
-    std::vector<std::uint32_t>(n, 0).swap(table_);
-    size_ = 0;
-    for (std::uint32_t s = 0; s < groups.size(); ++s) {
-      if (groups[s].live()) {
-        place(s, key_hash(groups[s].key.view()));
-        ++size_;
-      }
+    while ((size_ + 1) * 4 > n * 3) n += n / 2;
+    std::vector<Entry> old(n);
+    old.swap(table_);
+    for (const Entry& e : old) {
+      if (e.slot1 != 0) place(e);
     }
   }
 
-  std::vector<std::uint32_t> table_;  // slot + 1, 0 when empty; at most half full
+  std::vector<Entry> table_;  // at most three quarters full
   std::size_t size_ = 0;
 };
 
 struct State {
+  explicit State(std::int64_t horizon_ms) : timers(horizon_ms) {}
   GroupStore groups;  // slots
   std::vector<std::uint32_t> free_slots;
   GroupIndex index;
-  std::vector<HeapEntry> heap;
+  Timers timers;
+  ValuePool values;  // value_count
   std::size_t live = 0;
   std::vector<Alert> results;  // produced during the current step
 };
@@ -402,21 +551,43 @@ std::int64_t saturating_sub(std::int64_t a, std::int64_t b) {
 class Engine::Impl {
  public:
   Impl(const CorrelationSet& set, EngineOptions options)
-      : set_(set), options_(options), states_(set.size()), event_masks_(set.size(), 0) {}
+      : set_(set), options_(options), event_masks_(set.size(), 0) {
+    make_states();
+    // Per correlation, the results of the correlations it consumes: each consumed correlation
+    // once, with the mask of every input that names it.
+    chained_.resize(set.size());
+    for (std::uint32_t c = 0; c < set.size(); ++c) {
+      const CompiledCorrelation& cc = set.at(c);
+      for (std::uint32_t k = 0; k < cc.inputs.size(); ++k) {
+        const CorrelationInput& in = cc.inputs[k];
+        if (!in.is_correlation) continue;
+        auto it = std::find_if(chained_[c].begin(), chained_[c].end(), [&](const Chained& x) {
+          return cc.inputs[x.input].index == in.index;
+        });
+        if (it == chained_[c].end()) {
+          chained_[c].push_back({k, std::uint64_t{1} << k});
+        } else {
+          it->mask |= std::uint64_t{1} << k;
+        }
+      }
+    }
+  }
 
   void process(const event::Event& e, EventRef ref, std::span<const std::uint32_t> matched,
                std::vector<Alert>& out) {
     ++stats_.events;
     bool touched = false;
+    fed_.clear();
     for (std::uint32_t r : matched) {
       if (r >= set_.rules().size()) continue;
       for (const CorrelationSet::Consumer& c : set_.consumers_of_rule(r)) {
+        if (event_masks_[c.correlation] == 0) fed_.push_back(c.correlation);
         event_masks_[c.correlation] |= std::uint64_t{1} << c.input;
         touched = true;
       }
     }
     auto clear_masks = [&] {
-      if (touched) std::fill(event_masks_.begin(), event_masks_.end(), 0);
+      for (std::uint32_t c : fed_) event_masks_[c] = 0;
     };
     if (e.time_ms == event::Event::kNoTime) {
       if (touched) ++stats_.untimed;
@@ -454,7 +625,7 @@ class Engine::Impl {
     std::size_t bytes = 0;
     for (const State& s : states_) {
       bytes += s.groups.bytes() + s.free_slots.capacity() * sizeof(std::uint32_t) +
-               s.index.bytes() + s.heap.capacity() * sizeof(HeapEntry);
+               s.index.bytes() + s.timers.bytes() + s.values.bytes();
       for (std::uint32_t slot = 0; slot < s.groups.size(); ++slot) {
         const Group& g = s.groups[slot];
         bytes += g.key.heap_bytes() + g.items.heap_bytes() + g.payload.heap_bytes();
@@ -464,7 +635,7 @@ class Engine::Impl {
   }
 
   void reset_state() {
-    states_ = std::vector<State>(set_.size());
+    make_states();
     max_seen_ = kNone;
     next_deadline_ = kInfinity;
     next_seq_ = 0;
@@ -473,6 +644,20 @@ class Engine::Impl {
 
  private:
   friend class SnapshotCodec;
+
+  struct Chained {
+    std::uint32_t input;  // the first input that names the consumed correlation
+    std::uint64_t mask;   // every input that names it
+  };
+
+  void make_states() {
+    states_.clear();
+    states_.reserve(set_.size());
+    due_at_.assign(set_.size(), kInfinity);
+    for (std::uint32_t c = 0; c < set_.size(); ++c) {
+      states_.emplace_back(set_.at(c).rule.timespan_ms + options_.allowed_lateness_ms);
+    }
+  }
 
   // Restore: takes a group read from a snapshot. False when its key is already present.
   bool adopt_group(std::uint32_t c, Group&& in) {
@@ -488,13 +673,11 @@ class Engine::Impl {
     if (!cc.needs_payload) in.payload.clear();
     auto slot = static_cast<std::uint32_t>(s.groups.size());
     Group& g = s.groups.emplace_back() = std::move(in);
-    s.index.insert(slot, hash, s.groups);
+    s.index.insert(slot, hash);
     ++s.live;
     if (scheduled != kNone) {
       g.scheduled = scheduled;
-      push_back_growing_by_a_quarter(s.heap, HeapEntry{scheduled, g.seq, slot, g.gen});
-      std::push_heap(s.heap.begin(), s.heap.end(), later);
-      next_deadline_ = std::min(next_deadline_, scheduled);
+      s.timers.push(TimerEntry{scheduled, static_cast<std::uint32_t>(g.seq), slot}, watermark());
     }
     schedule(s, slot, cc);
     return true;
@@ -503,68 +686,71 @@ class Engine::Impl {
   // One event time step: every correlation in order takes its inputs (the event, then results
   // of correlations it consumes), then decides the windows the watermark `w` closed.
   void step(std::int64_t w, const event::Event* e, EventRef ref, std::vector<Alert>& out) {
-    for (State& s : states_) s.results.clear();
+    for (std::uint32_t c : produced_) states_[c].results.clear();
+    produced_.clear();
     for (std::uint32_t c = 0; c < states_.size(); ++c) {
+      bool fed = e != nullptr && event_masks_[c] != 0;
+      for (const Chained& ch : chained_[c])
+        fed |= !states_[set_.at(c).inputs[ch.input].index].results.empty();
+      // Nothing arrives and nothing is due: the correlation is not touched.
+      if (!fed && w < due_at_[c]) continue;
       const CompiledCorrelation& cc = set_.at(c);
-      // Results of consumed correlations produced in this step, each once with all the inputs
-      // that name its correlation.
-      for (std::uint32_t k = 0; k < cc.inputs.size(); ++k) {
-        const CorrelationInput& in = cc.inputs[k];
-        if (!in.is_correlation) continue;
-        bool first = true;
-        std::uint64_t mask = 0;
-        for (std::uint32_t j = 0; j < cc.inputs.size(); ++j) {
-          const CorrelationInput& other = cc.inputs[j];
-          if (other.is_correlation && other.index == in.index) {
-            if (j < k) first = false;
-            mask |= std::uint64_t{1} << j;
-          }
-        }
-        if (!first) continue;
-        for (const Alert& r : states_[in.index].results) insert_result(c, in, mask, r);
+      for (const Chained& ch : chained_[c]) {
+        const CorrelationInput& in = cc.inputs[ch.input];
+        for (const Alert& r : states_[in.index].results) insert_result(c, in, ch.mask, r);
       }
       if (e != nullptr && event_masks_[c] != 0) insert_event(c, *e, ref, event_masks_[c]);
       close(c, w);
-      if (cc.reported) {
-        for (const Alert& a : states_[c].results) out.push_back(a);
+      State& s = states_[c];
+      due_at_[c] = s.timers.next_check();
+      if (!s.results.empty()) {
+        produced_.push_back(c);
+        if (cc.reported) out.insert(out.end(), s.results.begin(), s.results.end());
       }
     }
-    next_deadline_ = kInfinity;
-    for (const State& s : states_) {
-      if (!s.heap.empty()) next_deadline_ = std::min(next_deadline_, s.heap.front().deadline);
+    next_deadline_ =
+        due_at_.empty() ? kInfinity : *std::min_element(due_at_.begin(), due_at_.end());
+  }
+
+  // The group key of event `e` for correlation `c` into `key` (false when a group-by field is
+  // missing), through the first input the event matched (aliases may differ per input).
+  bool event_key(std::uint32_t c, const event::Event& e, std::uint64_t mask, std::string& key) {
+    const CompiledCorrelation& cc = set_.at(c);
+    const CorrelationInput& in = cc.inputs[static_cast<std::size_t>(std::countr_zero(mask))];
+    key.clear();
+    append_component(key, e.tenant);
+    for (const ValueSource& src : in.group) {
+      if (!value_text(e, src.index, scratch_)) return false;
+      append_component(key, scratch_);
     }
+    return true;
   }
 
   void insert_event(std::uint32_t c, const event::Event& e, EventRef ref, std::uint64_t mask) {
     const CompiledCorrelation& cc = set_.at(c);
-    // Group values through the first input the event matched (aliases may differ per input).
     const CorrelationInput& in = cc.inputs[static_cast<std::size_t>(std::countr_zero(mask))];
-    key_.clear();
-    append_component(key_, e.tenant);
-    for (const ValueSource& src : in.group) {
-      if (!value_text(e, src.index, scratch_)) {
-        ++stats_.missing_group_field;
-        return;
-      }
-      append_component(key_, scratch_);
+    if (!event_key(c, e, mask, key_)) {
+      ++stats_.missing_group_field;
+      return;
     }
     Payload p;
     p.inputs = mask;
+    const std::string* value = nullptr;
     switch (cc.rule.type) {
       case CorrelationType::kValueCount: {
-        std::string tuple;
+        tuple_.clear();
         for (const ValueSource& src : in.fields) {
           if (!value_text(e, src.index, scratch_)) {
             ++stats_.missing_value;
             return;
           }
           if (in.fields.size() > 1) {
-            append_component(tuple, scratch_);
+            append_component(tuple_, scratch_);
           } else {
-            tuple = scratch_;
+            tuple_ = scratch_;
           }
         }
-        p.value = std::move(tuple);
+        value = &tuple_;
         break;
       }
       case CorrelationType::kValueSum:
@@ -578,7 +764,7 @@ class Engine::Impl {
       default:
         break;
     }
-    insert(c, Item{e.time_ms, ref}, std::move(p));
+    insert(c, Item{e.time_ms, ref}, std::move(p), value, key_hash(key_));
   }
 
   void insert_result(std::uint32_t c, const CorrelationInput& in, std::uint64_t mask,
@@ -594,17 +780,18 @@ class Engine::Impl {
     }
     Payload p;
     p.inputs = mask;
-    p.refs = r.events;
-    p.ref_count = r.event_count;
-    insert(c, Item{r.window_end, r.events.empty() ? 0 : r.events.front()}, std::move(p));
+    p.chain = std::make_unique<ChainRefs>(ChainRefs{r.events, r.event_count});
+    insert(c, Item{r.window_end, r.events.empty() ? 0 : r.events.front()}, std::move(p), nullptr,
+           key_hash(key_));
   }
 
-  void insert(std::uint32_t c, Item item, Payload&& payload) {
+  // `value`: value_count's value (tuple) for the payload.
+  void insert(std::uint32_t c, Item item, Payload&& payload, const std::string* value,
+              std::uint32_t hash) {
     const CompiledCorrelation& cc = set_.at(c);
     State& s = states_[c];
-    const std::uint32_t hash = key_hash(key_);
     std::uint32_t slot = s.index.find(hash, key_, s.groups);
-    if (slot == GroupIndex::kAbsent) slot = create_group(s, hash);
+    if (slot == GroupIndex::kAbsent) slot = create_group(c, hash);
     Group& g = s.groups[slot];
     auto pos = static_cast<std::size_t>(
         std::upper_bound(g.items.begin(), g.items.end(), item.time,
@@ -613,18 +800,21 @@ class Engine::Impl {
     if (g.items.size() >= options_.limits.max_items_per_group) {
       ++stats_.items_evicted;
       if (pos == 0) return;  // the new event is the oldest: it is the one dropped
-      g.items.erase_front(1);
-      if (cc.needs_payload) g.payload.erase_front(1);
+      erase_front(s, g, cc, 1);
       --pos;
     }
     g.items.insert(pos, item);
-    if (cc.needs_payload) g.payload.insert(pos, std::move(payload));
+    if (cc.needs_payload) {
+      if (value != nullptr) payload.value = s.values.acquire(*value);
+      g.payload.insert(pos, std::move(payload));
+    }
     schedule(s, slot, cc);
     if (cc.eager) eager_check(c, g, pos);
   }
 
-  std::uint32_t create_group(State& s, std::uint32_t hash) {
-    if (s.live >= options_.limits.max_groups) evict(s);
+  std::uint32_t create_group(std::uint32_t c, std::uint32_t hash) {
+    State& s = states_[c];
+    if (s.live >= options_.limits.max_groups) evict(c);
     std::uint32_t slot;
     if (!s.free_slots.empty()) {
       slot = s.free_slots.back();
@@ -640,14 +830,27 @@ class Engine::Impl {
     g.episode_end = kNone;
     g.decided_until = kNone;
     g.scheduled = kNone;
-    s.index.insert(slot, hash, s.groups);
+    s.index.insert(slot, hash);
     ++s.live;
     return slot;
   }
 
-  void free_group(State& s, std::uint32_t slot) {
+  // Drops a group's `n` oldest events.
+  static void erase_front(State& s, Group& g, const CompiledCorrelation& cc, std::size_t n) {
+    if (cc.needs_payload) {
+      for (std::size_t i = 0; i < n; ++i) {
+        if (g.payload[i].value != Payload::kNoValue) s.values.release(g.payload[i].value);
+      }
+      g.payload.erase_front(n);
+    }
+    g.items.erase_front(n);
+  }
+
+  void free_group(std::uint32_t c, std::uint32_t slot) {
+    State& s = states_[c];
     Group& g = s.groups[slot];
-    s.index.erase(slot, s.groups);
+    erase_front(s, g, set_.at(c), g.items.size());
+    s.index.erase(slot, key_hash(g.key.view()));
     ++g.gen;  // even: free
     g.key.clear();
     g.items.release();
@@ -657,7 +860,8 @@ class Engine::Impl {
   }
 
   // Drops the least recently active sixteenth of the groups (at least one).
-  void evict(State& s) {
+  void evict(std::uint32_t c) {
+    State& s = states_[c];
     struct Victim {
       std::int64_t activity;
       std::uint64_t seq;
@@ -678,7 +882,7 @@ class Engine::Impl {
     for (std::size_t i = 0; i < k && i < v.size(); ++i) {
       stats_.items_evicted += s.groups[v[i].slot].items.size();
       ++stats_.groups_evicted;
-      free_group(s, v[i].slot);
+      free_group(c, v[i].slot);
     }
   }
 
@@ -694,35 +898,23 @@ class Engine::Impl {
     std::int64_t d = deadline(g, cc.rule.timespan_ms);
     if (g.scheduled != kNone && g.scheduled <= d) return;
     g.scheduled = d;
-    push_back_growing_by_a_quarter(s.heap, HeapEntry{d, g.seq, slot, g.gen});
-    std::push_heap(s.heap.begin(), s.heap.end(), later);
-    if (s.heap.size() > 4 * s.live + 1024) rebuild_heap(s);
-    next_deadline_ = std::min(next_deadline_, d);
-  }
-
-  static void rebuild_heap(State& s) {
-    s.heap.clear();
-    for (std::uint32_t slot = 0; slot < s.groups.size(); ++slot) {
-      const Group& g = s.groups[slot];
-      if (g.live() && g.scheduled != kNone) s.heap.push_back({g.scheduled, g.seq, slot, g.gen});
-    }
-    std::make_heap(s.heap.begin(), s.heap.end(), later);
+    s.timers.push(TimerEntry{d, static_cast<std::uint32_t>(g.seq), slot}, watermark());
   }
 
   void close(std::uint32_t c, std::int64_t w) {
     const CompiledCorrelation& cc = set_.at(c);
     State& s = states_[c];
     const std::int64_t span = cc.rule.timespan_ms;
-    while (!s.heap.empty() && s.heap.front().deadline <= w) {
-      HeapEntry top = s.heap.front();
-      std::pop_heap(s.heap.begin(), s.heap.end(), later);
-      s.heap.pop_back();
+    s.timers.take_due(w, due_);
+    for (const TimerEntry& top : due_) {
       Group& g = s.groups[top.slot];
-      if (g.gen != top.gen || g.scheduled != top.deadline) continue;
+      if (!g.live() || g.scheduled != top.deadline || static_cast<std::uint32_t>(g.seq) != top.seq)
+        continue;
+      const std::uint32_t gen = g.gen;
       g.scheduled = kNone;
       std::int64_t due = deadline(g, span);
       if (due == kNone || due <= w) service(c, top.slot, w);
-      if (s.groups[top.slot].gen == top.gen) schedule(s, top.slot, cc);
+      if (s.groups[top.slot].gen == gen) schedule(s, top.slot, cc);
     }
   }
 
@@ -736,9 +928,8 @@ class Engine::Impl {
     std::size_t m = 0;
     while (m < g.items.size() && (w == kInfinity || g.items[m].time < w - span)) ++m;
     if (!cc.eager && m > 0) sweep(c, g, 0, m, /*at_close=*/true);
-    g.items.erase_front(m);
-    if (cc.needs_payload) g.payload.erase_front(m);
-    if (g.items.empty() && (g.episode_end == kNone || g.episode_end < w)) free_group(s, slot);
+    erase_front(s, g, cc, m);
+    if (g.items.empty() && (g.episode_end == kNone || g.episode_end < w)) free_group(c, slot);
   }
 
   // Evaluates the windows anchored at items [first, last) in order, each [t, t + timespan];
@@ -828,9 +1019,9 @@ class Engine::Impl {
     const std::size_t cap = options_.limits.max_alert_events;
     for (std::size_t i = a; i < r; ++i) {
       const Payload* p = cc.needs_payload ? &g.payload[i] : nullptr;
-      if (p != nullptr && p->ref_count > 0) {
-        alert.event_count += p->ref_count;
-        for (EventRef ref : p->refs) {
+      if (p != nullptr && p->chain && p->chain->count > 0) {
+        alert.event_count += p->chain->count;
+        for (EventRef ref : p->chain->refs) {
           if (alert.events.size() < cap) alert.events.push_back(ref);
         }
       } else {
@@ -863,10 +1054,15 @@ class Engine::Impl {
   std::vector<std::uint64_t> event_masks_;
   std::vector<Aggregate> aggregates_;
   std::int64_t max_seen_ = kNone;
-  std::int64_t next_deadline_ = kInfinity;
+  std::int64_t next_deadline_ = kInfinity;  // min of due_at_
+  std::vector<std::int64_t> due_at_;        // per correlation: Timers::next_check()
+  std::vector<std::vector<Chained>> chained_;
+  std::vector<std::uint32_t> produced_;  // correlations with results in the current step
+  std::vector<TimerEntry> due_;          // scratch for close()
   std::uint64_t next_seq_ = 0;
   Stats stats_;
-  std::string key_, scratch_;
+  std::string key_, scratch_, tuple_;
+  std::vector<std::uint32_t> fed_;  // correlations the current event feeds
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -986,12 +1182,14 @@ class SnapshotCodec {
           w.u64(g.items[i].ref);
           if (!cc.needs_payload) continue;
           const Payload& p = g.payload[i];
-          w.str(p.value);
+          w.str(p.value == Payload::kNoValue ? std::string_view() : st.values.text(p.value));
           w.f64(p.number);
           w.u64(p.inputs);
-          w.u64(p.ref_count);
-          w.u32(static_cast<std::uint32_t>(p.refs.size()));
-          for (EventRef r : p.refs) w.u64(r);
+          w.u64(p.chain ? p.chain->count : 0);
+          w.u32(static_cast<std::uint32_t>(p.chain ? p.chain->refs.size() : 0));
+          if (p.chain) {
+            for (EventRef r : p.chain->refs) w.u64(r);
+          }
         }
       }
     }
@@ -1044,12 +1242,19 @@ class SnapshotCodec {
           g.items.push_back(it);
           if (!payload) continue;
           Payload p;
-          p.value = std::string(r.str());
+          const std::string_view value = r.str();
           p.number = r.f64();
           p.inputs = r.u64();
-          p.ref_count = r.u64();
+          const std::uint64_t ref_count = r.u64();
           std::uint32_t nrefs = r.count(8);
-          for (std::uint32_t j = 0; j < nrefs && r.ok(); ++j) p.refs.push_back(r.u64());
+          if (ref_count > 0 || nrefs > 0) {
+            p.chain = std::make_unique<ChainRefs>();
+            p.chain->count = ref_count;
+            for (std::uint32_t j = 0; j < nrefs && r.ok(); ++j) p.chain->refs.push_back(r.u64());
+          }
+          if (keep && type == static_cast<std::uint8_t>(CorrelationType::kValueCount)) {
+            p.value = e.states_[c].values.acquire(value);
+          }
           g.payload.push_back(std::move(p));
         }
         if (!r.ok()) break;
@@ -1058,10 +1263,10 @@ class SnapshotCodec {
     }
     if (!r.ok()) return fail("truncated or corrupt");
     if (!r.done()) return fail("trailing bytes");
-    e.next_deadline_ = kInfinity;
-    for (const State& st : e.states_) {
-      if (!st.heap.empty()) e.next_deadline_ = std::min(e.next_deadline_, st.heap.front().deadline);
-    }
+    for (std::uint32_t c = 0; c < e.states_.size(); ++c)
+      e.due_at_[c] = e.states_[c].timers.next_check();
+    e.next_deadline_ =
+        e.due_at_.empty() ? kInfinity : *std::min_element(e.due_at_.begin(), e.due_at_.end());
     return Status::ok_status();
   }
 };

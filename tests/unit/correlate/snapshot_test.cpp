@@ -67,8 +67,9 @@ struct Input {
 };
 
 // A stream with jitter: most events move forward, some step back within the lateness (60 s)
-// and a few beyond it.
-std::vector<Input> random_stream(std::uint32_t seed, int n) {
+// and a few beyond it. With `jumps`, event time sometimes leaps hours or days ahead (a source
+// that was down, a replay of old files): deadlines then fall far beyond the engine's timer wheel.
+std::vector<Input> random_stream(std::uint32_t seed, int n, bool jumps = false) {
   std::mt19937 rng(seed);
   auto pick = [&](int k) { return static_cast<int>(rng() % static_cast<unsigned>(k)); };
   const char* actions[] = {"fail", "ok", "read", "read", "other"};
@@ -76,6 +77,7 @@ std::vector<Input> random_stream(std::uint32_t seed, int n) {
   double now = 0;
   for (int i = 0; i < n; ++i) {
     now += pick(12000) / 1000.0;
+    if (jumps && pick(40) == 0) now += pick(3 * 86400);
     double t = now;
     if (pick(5) == 0) t -= pick(90000) / 1000.0;
     std::string f = std::string(R"("action":")") + actions[pick(5)] + R"(","user":"u)" +
@@ -117,13 +119,13 @@ void expect_same(const Stats& a, const Stats& b, const std::string& where) {
   EXPECT_EQ(a.items_evicted, b.items_evicted) << where;
 }
 
-void check_property(const EngineOptions& options, std::uint32_t seeds) {
+void check_property(const EngineOptions& options, std::uint32_t seeds, bool jumps = false) {
   auto d = load_yaml(rule_pack());
   ASSERT_EQ(d.diags.errors(), 0u) << d.diags.render_text();
   ASSERT_EQ(d.correlations->size(), 10u);
   std::size_t total_alerts = 0;
   for (std::uint32_t seed = 1; seed <= seeds; ++seed) {
-    std::vector<Input> stream = random_stream(seed, 400);
+    std::vector<Input> stream = random_stream(seed, 400, jumps);
     Feed whole(d, options);
     for (const Input& in : stream) whole.event(in.seconds, in.fields);
     whole.flush();
@@ -169,6 +171,15 @@ TEST(Snapshot, RestoreContinuesExactlyUnderTightCaps) {
   options.limits.max_items_per_group = 4;
   options.limits.max_alert_events = 2;
   check_property(options, 6);
+}
+
+TEST(Snapshot, RestoreContinuesExactlyAcrossLeapsInEventTime) {
+  check_property({.allowed_lateness_ms = 60'000}, 8, /*jumps=*/true);
+}
+
+TEST(Snapshot, RestoreContinuesExactlyWithoutLatenessOrWithADayOfIt) {
+  check_property({.allowed_lateness_ms = 0}, 4);
+  check_property({.allowed_lateness_ms = 86'400'000}, 4, /*jumps=*/true);
 }
 
 TEST(Snapshot, TheStreamsHaveLateEventsAndEvictions) {
