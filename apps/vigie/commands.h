@@ -30,8 +30,9 @@ struct HuntOptions {
   std::string received_at;       // reference time for year-less timestamps (default: file mtime)
   std::string output = "jsonl";  // jsonl | text
   std::size_t max_line_bytes = 1 << 20;
-  bool strict = false;                       // rule errors are fatal
-  std::string tenant_field = "tenant";       // the event field naming its establishment
+  bool strict = false;                  // rule errors are fatal
+  std::string tenant_field = "tenant";  // the event field naming its establishment
+  std::string tenant;  // the establishment of every record (its zone, key and directory apply)
   std::int64_t lateness_ms = 5 * 60 * 1000;  // correlation: allowed lateness of event time
   bool quiet_summary = false;
 };

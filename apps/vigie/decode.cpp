@@ -18,6 +18,7 @@
 #include "decode/decoder.h"
 #include "decode/fields.h"
 #include "enrich/enricher.h"
+#include "ingest/syslog.h"
 #include "ingest/zone.h"
 #include "pipeline/deployment.h"
 #include "record_input.h"
@@ -129,19 +130,37 @@ int decode_logs(const DecodeOptions& options) {
   setup.max_record_bytes = max_bytes;
   setup.zone = zone.get();
   if (!conf.ehr_flat_columns.empty()) setup.ehr_flat_columns = &conf.ehr_flat_columns;
-  if (*family == decode::Family::kEhr && tenant->pseudonymiser == nullptr) {
-    // Once, not per record: without the tenant's key no patient identifier can be tokenised.
-    std::fprintf(stderr,
-                 "vigie decode: warning: no pseudonymisation key for this tenant (--config, "
-                 "tenants[].key_file): patient identifiers are dropped (patient.redacted)\n");
-  }
+  // Which establishment each record belongs to: --tenant; else, when the configuration names
+  // establishments, the record's syslog HOSTNAME through the router (or its fallback), and a
+  // record it names none for is rejected ("no-tenant"); else none.
+  const bool route_records = options.tenant.empty() && (*deployment)->has_tenants();
   enrich::LeaseTable leases;
   enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases});
   const enrich::Source source = *family == decode::Family::kAd    ? enrich::Source::kAd
                                 : *family == decode::Family::kVpn ? enrich::Source::kVpn
                                                                   : enrich::Source::kEhr;
-  std::vector<std::unique_ptr<decode::Decoder>> decoders;
-  for (const decode::Format* f : formats) decoders.push_back(f->make(setup));
+  // Decoders per establishment: local timestamps are read in the establishment's zone.
+  using Decoders = std::vector<std::unique_ptr<decode::Decoder>>;
+  std::vector<std::pair<const pipeline::TenantState*, Decoders>> decoder_sets;
+  auto decoders_for = [&](const pipeline::TenantState* t) -> Decoders& {
+    for (auto& [state, set] : decoder_sets) {
+      if (state == t) return set;
+    }
+    if (*family == decode::Family::kEhr && t->pseudonymiser == nullptr) {
+      // Once per establishment: without its key no patient identifier can be tokenised.
+      std::fprintf(stderr,
+                   "vigie decode: warning: no pseudonymisation key for %s (--config, "
+                   "tenants[].key_file): patient identifiers are dropped (patient.redacted)\n",
+                   t->id.empty() ? "this tenant" : ("tenant " + t->id).c_str());
+    }
+    decode::DecoderSetup s = setup;
+    if (options.zone.empty()) s.zone = t->zone.get();
+    Decoders& set = decoder_sets.emplace_back(t, Decoders{}).second;
+    for (const decode::Format* f : formats) set.push_back(f->make(s));
+    return set;
+  };
+  if (!route_records) decoders_for(tenant);
+  ingest::SyslogMessage syslog_scratch;
 
   int fd = 0;
   if (options.input != "-") {
@@ -198,18 +217,32 @@ int decode_logs(const DecodeOptions& options) {
         continue;
       }
     }
+    const pipeline::TenantState* record_tenant = tenant;
+    if (route_records) {
+      const enrich::Origin origin{.syslog_host = ingest::syslog_hostname(line, syslog_scratch)};
+      Result<const pipeline::TenantState*> routed = (*deployment)->route(origin);
+      if (!routed.ok()) {
+        reject(routed.status().code(), routed.status().message());
+        continue;
+      }
+      record_tenant = *routed;
+    }
     decode::RecordContext ctx;
     ctx.received_ms = *received;
-    ctx.pseudonymiser = tenant->pseudonymiser.get();
-    Status s = decoders[which]->decode(line, ctx, ev);
+    ctx.pseudonymiser = record_tenant->pseudonymiser.get();
+    Status s = decoders_for(record_tenant)[which]->decode(line, ctx, ev);
     if (decode::is_no_event(s)) continue;  // a CSV header row
     if (!s.ok()) {
       reject(s.code(), s.message());
       continue;
     }
     ev.line = lines.line_number();
-    if (!options.tenant.empty()) ev.tenant = options.tenant;
-    enricher.enrich(ev, source, tenant->directory.get());
+    if (route_records) {
+      ev.tenant = record_tenant->id;
+    } else if (!options.tenant.empty()) {
+      ev.tenant = options.tenant;
+    }
+    enricher.enrich(ev, source, record_tenant->directory.get());
     ++decoded;
     decode::append_event_json(out, ev, fields);
     out += '\n';

@@ -21,6 +21,7 @@
 #include "decode/decoder.h"
 #include "enrich/enricher.h"
 #include "event/json_reader.h"
+#include "ingest/syslog.h"
 #include "ingest/zone.h"
 #include "pipeline/deployment.h"
 #include "record_input.h"
@@ -51,6 +52,10 @@ void append_match_jsonl(std::string& out, const rules::Rule& r, const event::Eve
   if (e.time_ms != event::Event::kNoTime) {
     out += ",\"time\":";
     json::append_string(out, format_timestamp_ms(e.time_ms));
+  }
+  if (!e.tenant.empty()) {
+    out += ",\"tenant\":";
+    json::append_string(out, e.tenant);
   }
   out += ",\"rule_file\":";
   json::append_string(out, r.file);
@@ -320,8 +325,38 @@ int hunt(const HuntOptions& options) {
   // after it keep them even when no rule names them.
   enrich::LeaseTable leases;
   enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases});
-  InputDecoders input(registry, fields, rules.needs_all_fields(), options.max_line_bytes,
-                      (*deployment)->unconfigured().zone.get());
+  // The establishment of each record, before it is decoded (its zone reads local timestamps, its
+  // key pseudonymises patients): --tenant for all; else, when the configuration names
+  // establishments, the record's syslog HOSTNAME through the router (or its fallback); a record
+  // routed nowhere, or any record without --config tenants, takes the --tenant-field of the event.
+  const pipeline::TenantState* fixed = nullptr;
+  if (!options.tenant.empty()) {
+    fixed = (*deployment)->tenant(options.tenant);
+    if (fixed == nullptr && (*deployment)->has_tenants()) {
+      std::fprintf(stderr, "vigie hunt: --tenant %s is not a tenant of %s\n",
+                   options.tenant.c_str(), options.config.c_str());
+      return 2;
+    }
+  }
+  const bool route_records = options.tenant.empty() && (*deployment)->has_tenants();
+  // Decoders per establishment, all made now (making one interns fields).
+  std::vector<std::pair<const pipeline::TenantState*, std::unique_ptr<InputDecoders>>> inputs;
+  auto add_input = [&](const pipeline::TenantState* t) {
+    inputs.emplace_back(t,
+                        std::make_unique<InputDecoders>(registry, fields, rules.needs_all_fields(),
+                                                        options.max_line_bytes, t->zone.get()));
+  };
+  add_input(fixed != nullptr ? fixed : &(*deployment)->unconfigured());
+  if (route_records) {
+    for (const pipeline::TenantState* t : (*deployment)->tenant_states()) add_input(t);
+  }
+  auto input_of = [&](const pipeline::TenantState* t) -> InputDecoders& {
+    for (auto& [state, in] : inputs) {
+      if (state == t) return *in;
+    }
+    return *inputs.front().second;
+  };
+  ingest::SyslogMessage syslog_scratch;
   event::Event ev;
   // XML events span lines: Windows event XML is cut by element, everything else by line.
   const Framing framing = options.format == "wef-xml" ? Framing::kXml
@@ -376,9 +411,18 @@ int hunt(const HuntOptions& options) {
       continue;
     }
     ++events;
+    const pipeline::TenantState* routed = fixed;
+    if (route_records) {
+      const enrich::Origin origin{.syslog_host = ingest::syslog_hostname(line, syslog_scratch)};
+      Result<const pipeline::TenantState*> r = (*deployment)->route(origin);
+      if (r.ok()) routed = *r;
+    }
     decode::RecordContext ctx;
     ctx.received_ms = *received;
-    InputDecoders::Decoded decoded = input.read(line, named_format, ctx, ev);
+    if (routed != nullptr) ctx.pseudonymiser = routed->pseudonymiser.get();
+    InputDecoders::Decoded decoded =
+        input_of(routed != nullptr ? routed : &(*deployment)->unconfigured())
+            .read(line, named_format, ctx, ev);
     const Status& s = decoded.status;
     if (decode::is_no_event(s)) {  // a CSV header row, a framing line: no event by design
       --events;
@@ -396,6 +440,22 @@ int hunt(const HuntOptions& options) {
     if (const event::Value* t = ev.get(tenant_field);
         t != nullptr && (t->kind == event::Kind::kString || t->kind == event::Kind::kInt)) {
       ev.tenant = t->text;
+    }
+    if (!options.tenant.empty()) {
+      ev.tenant = options.tenant;
+    } else if (routed != nullptr) {
+      // A record of one establishment's host cannot claim another's (a wall, as for topics).
+      if (!ev.tenant.empty() && ev.tenant != routed->id &&
+          (*deployment)->tenant(ev.tenant) != nullptr) {
+        ++rejected;
+        std::fprintf(stderr,
+                     "%s:%lld: rejected [tenant-conflict] the record's %s names another "
+                     "establishment than its syslog host\n",
+                     input_name.c_str(), static_cast<long long>(lines.line_number()),
+                     options.tenant_field.c_str());
+        continue;
+      }
+      ev.tenant = routed->id;
     }
     const pipeline::TenantState* tenant = (*deployment)->tenant(ev.tenant);
     enricher.enrich(ev, source_of(decoded.family),

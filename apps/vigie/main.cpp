@@ -61,6 +61,11 @@ int main(int argc, char** argv) {
     hunt_cmd->add_flag("--strict", hunt.strict, "exit with status 1 if any rule has an error");
     hunt_cmd->add_option("--tenant-field", hunt.tenant_field,
                          "event field naming the establishment (correlation never crosses it)");
+    hunt_cmd->add_option("--tenant", hunt.tenant,
+                         "the establishment every record belongs to (with --config: its zone, "
+                         "pseudonymisation key and directory apply); default: each syslog record "
+                         "routed by its host when --config names establishments, else the "
+                         "--tenant-field of the event");
     std::string lateness = "5m";
     hunt_cmd
         ->add_option("--lateness", lateness,

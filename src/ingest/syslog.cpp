@@ -396,6 +396,11 @@ SyslogError parse_syslog(std::string_view line, const SyslogTimeContext& context
   return fail(out, line.empty() ? SyslogError::kEmpty : SyslogError::kNotSyslog, 0);
 }
 
+std::string_view syslog_hostname(std::string_view record, SyslogMessage& scratch) {
+  if (parse_syslog(record, SyslogTimeContext{}, scratch) != SyslogError::kOk) return {};
+  return scratch.hostname;
+}
+
 SyslogError parse_rfc5424(std::string_view line, const SyslogTimeContext& context,
                           SyslogMessage& out) {
   out.clear();

@@ -185,6 +185,12 @@ struct SyslogMessage {
 [[nodiscard]] SyslogError parse_rfc3164(std::string_view line, const SyslogTimeContext& context,
                                         SyslogMessage& out);
 
+// The HOSTNAME of a syslog record (RFC 5424 or RFC 3164): "" when the record is not syslog, names
+// no host ("-") or has a broken header. For routing a record to its establishment before it is
+// decoded (the establishment decides the zone and the pseudonymisation key). A view into `record`;
+// `scratch` is reused between calls.
+std::string_view syslog_hostname(std::string_view record, SyslogMessage& scratch);
+
 // The value of an SD-PARAM with its escapes removed (RFC 5424 §6.3.3): `raw` itself when it holds
 // no backslash (no copy), else the unescaped text written into `scratch`.
 std::string_view sd_param_value(std::string_view raw, std::string& scratch);

@@ -72,6 +72,14 @@ Result<std::unique_ptr<Deployment>> Deployment::build(const config::Config& conf
   return d;
 }
 
+Result<const TenantState*> Deployment::route(const enrich::Origin& origin) const {
+  Result<std::string_view> id = router_.resolve(origin);
+  if (!id.ok()) return id.status();
+  const TenantState* t = tenant(*id);
+  if (t == nullptr) return Status::error("no-tenant", "the router named an unconfigured tenant");
+  return t;
+}
+
 const TenantState* Deployment::tenant(std::string_view id) const {
   for (const auto& t : tenants_) {
     if (t->id == id) return t.get();

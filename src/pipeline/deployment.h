@@ -48,6 +48,18 @@ class Deployment {
   // For records of no configured tenant: the global zone, no key, no directory.
   const TenantState& unconfigured() const { return unconfigured_; }
   const enrich::TenantRouter& router() const { return router_; }
+  // Whether the configuration names establishments: then every record must belong to one.
+  bool has_tenants() const { return !tenants_.empty(); }
+  // Every configured establishment, in configuration order.
+  std::vector<const TenantState*> tenant_states() const {
+    std::vector<const TenantState*> out;
+    for (const auto& t : tenants_) out.push_back(t.get());
+    return out;
+  }
+  // The establishment of a record from where it came (topic, header, syslog host; see
+  // enrich::TenantRouter), or a Status whose code is the reject reason ("no-tenant",
+  // "unknown-tenant", "tenant-conflict").
+  Result<const TenantState*> route(const enrich::Origin& origin) const;
   const enrich::GeoIp& geoip() const { return geoip_; }
 
  private:

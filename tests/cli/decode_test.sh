@@ -115,6 +115,54 @@ first_time() { head -1 | grep -o '"@timestamp":"[^"]*"'; }
 status=0
 "${vigie}" decode --family ad --input "${nx}" --config "${tmp}/vigie.yml" --tenant 999 >/dev/null 2>&1 || status=$?
 [[ ${status} -eq 2 ]] || fail "a tenant missing from --config exited ${status}, expected 2"
+# Without --tenant, a configuration with establishments routes each syslog record by its
+# HOSTNAME: that establishment's zone reads its local time, and a host no tenant claims is a
+# reject (no-tenant), never an event without an establishment.
+cat >"${tmp}/routing.yml" <<'YAML'
+version: 1
+tenants:
+  - id: "010000099"
+    syslog_hosts: ["ovpn-ght01"]
+  - id: "973000001"
+    zone: America/Cayenne
+    syslog_hosts: ["*.ch-cayenne.local"]
+YAML
+ovpn="${shared}/formats/vpn_openvpn_server.log"
+{
+  grep -v '^#' "${ovpn}" | sed -n 1,2p
+  grep -v '^#' "${ovpn}" | sed -n 1p | sed 's/ ovpn-ght01 / VPN1.CH-Cayenne.local /'
+  grep -v '^#' "${ovpn}" | sed -n 1p | sed 's/ ovpn-ght01 / ovpn-unknown /'
+} >"${tmp}/relay.log"
+status=0
+"${vigie}" decode --family vpn --input "${tmp}/relay.log" --config "${tmp}/routing.yml" \
+  >"${tmp}/relay.jsonl" 2>"${tmp}/relay.err" || status=$?
+[[ ${status} -eq 1 ]] || fail "routing: exit ${status}, expected 1 (one record routed nowhere)"
+routed="$(grep -o '"@timestamp":"[^"]*","tenant":"[^"]*"' "${tmp}/relay.jsonl" | tr '\n' ' ')"
+[[ "${routed}" == '"@timestamp":"2026-03-14T00:01:58.000Z","tenant":"010000099" "@timestamp":"2026-03-14T00:02:03.000Z","tenant":"010000099" "@timestamp":"2026-03-14T04:01:58.000Z","tenant":"973000001" ' ]] ||
+  fail "routing by syslog host (and the Cayenne zone) gave: ${routed}"
+grep -q 'relay.log:4: rejected \[no-tenant\]' "${tmp}/relay.err" || fail "routing: $(cat "${tmp}/relay.err")"
+# vigie hunt routes the same way (a record routed nowhere keeps the event's own tenant field, here
+# none), and --tenant overrides it.
+cat >"${tmp}/ovpn_rule.yml" <<'YAML'
+title: OpenVPN authentication failure
+id: 5d0b6f7e-3c1a-4f2e-9b8d-7a6c5e4d3b21
+status: test
+logsource:
+  product: openvpn
+detection:
+  selection:
+    event.action: auth_failure
+  condition: selection
+level: low
+YAML
+hunted="$("${vigie}" hunt --rules "${tmp}/ovpn_rule.yml" --input "${tmp}/relay.log" --config "${tmp}/routing.yml" 2>/dev/null |
+  grep -o '"tenant":"[^"]*"' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')"
+[[ "${hunted}" == ' 2 "tenant":"010000099"  1 "tenant":"973000001" ' ]] ||
+  fail "hunt: routing by syslog host gave: ${hunted}"
+hunted="$("${vigie}" hunt --rules "${tmp}/ovpn_rule.yml" --input "${tmp}/relay.log" --config "${tmp}/routing.yml" --tenant 973000001 2>/dev/null |
+  grep -o '"tenant":"[^"]*"' | sort | uniq -c | tr -s ' ' | tr '\n' ' ')"
+[[ "${hunted}" == ' 4 "tenant":"973000001" ' ]] || fail "hunt --tenant gave: ${hunted}"
+
 printf 'version: 1
 tenants:
   - id: a

@@ -605,5 +605,17 @@ TEST(Syslog, EveryPrefixParsesOrFailsCleanly) {
   }
 }
 
+TEST(SyslogHostname, TheHostOfEitherFormatOrNothing) {
+  SyslogMessage m;
+  EXPECT_EQ(syslog_hostname("<13>1 2026-03-14T01:02:03Z vpn1.chu-a.local app - - - x", m),
+            "vpn1.chu-a.local");
+  EXPECT_EQ(syslog_hostname("<13>Mar 14 01:01:58 ovpn-ght01 openvpn[2231]: x", m), "ovpn-ght01");
+  EXPECT_EQ(syslog_hostname("Mar 14 01:01:58 ovpn-ght01 openvpn[2231]: x", m), "ovpn-ght01");
+  EXPECT_EQ(syslog_hostname("<13>1 2026-03-14T01:02:03Z - app - - - x", m), "");
+  EXPECT_EQ(syslog_hostname(R"({"host":{"name":"dc01"}})", m), "");
+  EXPECT_EQ(syslog_hostname("", m), "");
+  EXPECT_EQ(syslog_hostname("<999>1 broken", m), "");
+}
+
 }  // namespace
 }  // namespace vigie::ingest

@@ -65,6 +65,34 @@ TEST_F(DeploymentTest, BuildsEveryTenantsState) {
   EXPECT_FALSE((*d)->geoip().enabled());
 }
 
+TEST_F(DeploymentTest, RoutesARecordToItsEstablishmentsStateOrSaysWhyNot) {
+  std::vector<std::string> warnings;
+  config::Config c = two_tenants();
+  auto d = Deployment::build(c, warnings, "");
+  ASSERT_TRUE(d.ok()) << d.status().to_string();
+  EXPECT_TRUE((*d)->has_tenants());
+  ASSERT_EQ((*d)->tenant_states().size(), 2u);
+  auto a = (*d)->route({.syslog_host = "VPN1.CHU-A.local"});
+  ASSERT_TRUE(a.ok()) << a.status().to_string();
+  EXPECT_EQ(*a, (*d)->tenant("010000099"));
+  auto none = (*d)->route({.syslog_host = "fw.elsewhere.local"});
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.status().code(), "no-tenant");
+  EXPECT_EQ((*d)->route({}).status().code(), "no-tenant");
+
+  c.fallback_tenant = "973000001";
+  auto with_fallback = Deployment::build(c, warnings, "");
+  ASSERT_TRUE(with_fallback.ok());
+  auto b = (*with_fallback)->route({.syslog_host = "fw.elsewhere.local"});
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ((*b)->id, "973000001");
+  EXPECT_EQ((*b)->zone->name(), "America/Cayenne");
+
+  auto bare = Deployment::build(config::Config{}, warnings, "");
+  ASSERT_TRUE(bare.ok());
+  EXPECT_FALSE((*bare)->has_tenants());
+}
+
 TEST_F(DeploymentTest, AGeoIpDatabaseFromTheConfiguration) {
   config::Config c = two_tenants();
   c.geoip.country_db =
