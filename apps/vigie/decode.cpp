@@ -200,7 +200,7 @@ int decode_logs(const DecodeOptions& options) {
       break;
     }
     if (st == RecordInput::Status::kMalformed) {
-      reject(lines.error(), "the XML stream cannot be cut into records here");
+      reject(lines.error(), lines.malformed_what());
       continue;
     }
     if (st == RecordInput::Status::kOversized) {

@@ -392,10 +392,10 @@ int hunt(const HuntOptions& options) {
     }
     if (st == RecordInput::Status::kMalformed) {
       ++rejected;
-      std::fprintf(stderr,
-                   "%s:%lld: rejected [%.*s] the XML stream cannot be cut into records here\n",
-                   input_name.c_str(), static_cast<long long>(lines.line_number()),
-                   static_cast<int>(lines.error().size()), lines.error().data());
+      std::fprintf(stderr, "%s:%lld: rejected [%.*s] %.*s\n", input_name.c_str(),
+                   static_cast<long long>(lines.line_number()),
+                   static_cast<int>(lines.error().size()), lines.error().data(),
+                   static_cast<int>(lines.malformed_what().size()), lines.malformed_what().data());
       continue;
     }
     if (st == RecordInput::Status::kOversized) {

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <optional>
 
 #include "common/line_reader.h"
+#include "ingest/syslog.h"
 #include "ingest/xml.h"
 
 namespace vigie::app {
@@ -30,6 +32,62 @@ bool starts_as_xml(int fd) {
   return false;
 }
 
+// Whether a regular file starts with an RFC 6587 octet-counted syslog frame: MSG-LEN SP "<" DIGIT
+// (a TCP capture, or rsyslog's omfwd/omfile with octet-counted framing).
+bool starts_octet_counted(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  char buf[16];
+  const ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  if (n <= 0) return false;
+  const std::string_view head(buf, static_cast<std::size_t>(n));
+  std::size_t i = 0;
+  if (head[0] < '1' || head[0] > '9') return false;
+  while (i < head.size() && i < 10 && head[i] >= '0' && head[i] <= '9') ++i;
+  return i + 2 < head.size() && head[i] == ' ' && head[i + 1] == '<' && head[i + 2] >= '0' &&
+         head[i + 2] <= '9';
+}
+
+// One step of a splitter over the pending bytes, whichever the splitter.
+struct Cut {
+  enum class Kind { kRecord, kError, kNeedMore, kEnd } kind;
+  std::string_view record;
+  std::string_view error;
+  std::size_t consumed;
+};
+
+Cut cut(ingest::XmlSplitter& splitter, std::string_view pending, bool eof) {
+  const ingest::XmlSplitter::Step s = eof ? splitter.finish(pending) : splitter.next(pending);
+  using O = ingest::XmlSplitter::Outcome;
+  switch (s.outcome) {
+    case O::kRecord:
+      return {Cut::Kind::kRecord, s.record, {}, s.consumed};
+    case O::kError:
+      return {Cut::Kind::kError, {}, ingest::xml_error_name(s.error), s.consumed};
+    case O::kNeedMore:
+      return {Cut::Kind::kNeedMore, {}, {}, s.consumed};
+    case O::kEnd:
+      break;
+  }
+  return {Cut::Kind::kEnd, {}, {}, s.consumed};
+}
+
+Cut cut(ingest::FrameSplitter& splitter, std::string_view pending, bool eof) {
+  const ingest::FrameSplitter::Step s = eof ? splitter.finish(pending) : splitter.next(pending);
+  using O = ingest::FrameSplitter::Outcome;
+  switch (s.outcome) {
+    case O::kFrame:
+      return {Cut::Kind::kRecord, s.frame, {}, s.consumed};
+    case O::kError:
+      return {Cut::Kind::kError, {}, ingest::syslog_error_name(s.error), s.consumed};
+    case O::kNeedMore:
+      return {Cut::Kind::kNeedMore, {}, {}, s.consumed};
+    case O::kEnd:
+      break;
+  }
+  return {Cut::Kind::kEnd, {}, {}, s.consumed};
+}
+
 }  // namespace
 
 struct RecordInput::Lines {
@@ -37,16 +95,30 @@ struct RecordInput::Lines {
   Lines(int fd, std::size_t max) : reader(fd, max) {}
 };
 
-struct RecordInput::Xml {
+// A splitter (XML elements or syslog frames) over a buffer refilled from the file: records may
+// span lines, and line numbers are counted over the bytes consumed.
+struct RecordInput::Stream {
   int fd;
-  ingest::XmlSplitter splitter;
+  std::optional<ingest::XmlSplitter> xml;
+  std::optional<ingest::FrameSplitter> frames;
   std::string buf;
   std::size_t pos = 0;    // bytes of buf consumed
   std::int64_t line = 1;  // line at buf[pos]
   std::int64_t record_line = 0;
   bool eof = false;
 
-  Xml(int f, std::size_t max) : fd(f), splitter(ingest::XmlSplitOptions{max, "Events"}) {}
+  Stream(int f, std::size_t max, Framing framing) : fd(f) {
+    if (framing == Framing::kXml) {
+      xml.emplace(ingest::XmlSplitOptions{max, "Events"});
+    } else {
+      frames.emplace(ingest::FrameOptions{ingest::Framing::kAuto, max});
+    }
+  }
+
+  Cut next() {
+    const std::string_view pending(buf.data() + pos, buf.size() - pos);
+    return xml ? cut(*xml, pending, eof) : cut(*frames, pending, eof);
+  }
 
   // Moves pos over `n` bytes, counting lines.
   void consume(std::size_t n) {
@@ -77,11 +149,16 @@ struct RecordInput::Xml {
 };
 
 RecordInput::RecordInput(int fd, std::size_t max_record_bytes, Framing framing) {
-  xml_ = framing == Framing::kXml || (framing == Framing::kAuto && starts_as_xml(fd));
-  if (xml_) {
-    xml_reader_ = std::make_unique<Xml>(fd, max_record_bytes);
-  } else {
+  if (framing == Framing::kAuto) {
+    framing = starts_as_xml(fd)          ? Framing::kXml
+              : starts_octet_counted(fd) ? Framing::kSyslogFrames
+                                         : Framing::kLines;
+  }
+  xml_ = framing == Framing::kXml;
+  if (framing == Framing::kLines) {
     lines_ = std::make_unique<Lines>(fd, max_record_bytes);
+  } else {
+    stream_ = std::make_unique<Stream>(fd, max_record_bytes, framing);
   }
 }
 
@@ -101,34 +178,33 @@ RecordInput::Status RecordInput::next(std::string_view& record) {
     }
     return Status::kError;
   }
-  Xml& x = *xml_reader_;
+  Stream& x = *stream_;
   for (;;) {
-    const std::string_view pending(x.buf.data() + x.pos, x.buf.size() - x.pos);
-    const ingest::XmlSplitter::Step s =
-        x.eof ? x.splitter.finish(pending) : x.splitter.next(pending);
-    using O = ingest::XmlSplitter::Outcome;
-    if (s.outcome == O::kRecord || s.outcome == O::kError) {
+    const Cut c = x.next();
+    if (c.kind == Cut::Kind::kRecord || c.kind == Cut::Kind::kError) {
       const std::size_t start =
-          s.outcome == O::kRecord ? static_cast<std::size_t>(s.record.data() - pending.data()) : 0;
+          c.kind == Cut::Kind::kRecord
+              ? static_cast<std::size_t>(c.record.data() - (x.buf.data() + x.pos))
+              : 0;
       x.consume(start);
       x.record_line = x.line;
-      x.consume(s.consumed - start);
-      if (s.outcome == O::kError) {
-        error_ = ingest::xml_error_name(s.error);
+      x.consume(c.consumed - start);
+      if (c.kind == Cut::Kind::kError) {
+        error_ = c.error;
         return Status::kMalformed;
       }
-      record = s.record;
+      record = c.record;
       return Status::kRecord;
     }
-    if (s.outcome == O::kEnd) return Status::kEnd;
+    if (c.kind == Cut::Kind::kEnd) return Status::kEnd;
     // kNeedMore: keep what is pending, read more.
-    x.consume(s.consumed);
+    x.consume(c.consumed);
     if (!x.fill()) return Status::kError;
   }
 }
 
 std::int64_t RecordInput::line_number() const {
-  return lines_ ? lines_->reader.line_number() : xml_reader_->record_line;
+  return lines_ ? lines_->reader.line_number() : stream_->record_line;
 }
 
 std::size_t RecordInput::oversized_bytes() const {

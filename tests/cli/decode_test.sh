@@ -77,6 +77,38 @@ sed -n 2,3p "${tmp}/mixed.log" >"${tmp}/no-session.log"
 [[ -z "$("${vigie}" hunt --rules "${rule}" --input "${tmp}/no-session.log" 2>/dev/null)" ]] ||
   fail "attributed without a VPN session"
 
+# RFC 6587 octet counting (a TCP capture, rsyslog with octet-counted framing): each frame is one
+# record even when its MSG spans lines (pretty-printed ATNA XML); a frame cut short at the end of
+# the file is a reject (syslog_frame_truncated) with the line where it starts.
+atna="${shared}/formats/ehr_atna_rfc5424_dicom_auditmessage.log"
+grep -v '^#' "${atna}" | grep . >"${tmp}/atna.log"
+python3 - "${tmp}/atna.log" "${tmp}/atna_octets.log" <<'PY'
+import sys
+out = b""
+last_line = 1
+for i, line in enumerate(open(sys.argv[1], "rb").read().splitlines()):
+    if i % 2 == 0:
+        line = line.replace(b"><", b">\n  <")  # the frame spans lines
+    last_line = out.count(b"\n") + 1  # frames follow each other with no line break
+    out += str(len(line)).encode() + b" " + line
+open(sys.argv[2], "wb").write(out)
+open(sys.argv[2] + ".cut", "wb").write(out[:-20])
+open(sys.argv[2] + ".last", "w").write(str(last_line))
+PY
+"${vigie}" decode --family ehr --input "${tmp}/atna.log" >"${tmp}/atna.jsonl" 2>/dev/null ||
+  fail "decode of the ATNA sample exited with $?"
+"${vigie}" decode --family ehr --input "${tmp}/atna_octets.log" >"${tmp}/atna_octets.jsonl" \
+  2>"${tmp}/atna_octets.err" || fail "octet-counted ATNA: $(cat "${tmp}/atna_octets.err")"
+[[ -s "${tmp}/atna.jsonl" ]] || fail "the ATNA sample decoded to nothing"
+cmp -s "${tmp}/atna.jsonl" "${tmp}/atna_octets.jsonl" ||
+  fail "octet-counted frames did not decode to the same events as one message per line"
+status=0
+"${vigie}" decode --family ehr --input "${tmp}/atna_octets.log.cut" >/dev/null 2>"${tmp}/cut.err" || status=$?
+[[ ${status} -eq 1 ]] || fail "a truncated frame exited ${status}, expected 1"
+last_start="$(cat "${tmp}/atna_octets.log.last")"
+grep -q "atna_octets.log.cut:${last_start}: rejected \[syslog_frame_truncated\]" "${tmp}/cut.err" ||
+  fail "truncated frame: $(cat "${tmp}/cut.err")"
+
 # Bad records: reported by line and reason, without their content; the rest still decoded.
 {
   head -2 "${beat}"
