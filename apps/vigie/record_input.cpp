@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "common/line_reader.h"
+#include "ingest/hl7_frame.h"
 #include "ingest/syslog.h"
 #include "ingest/xml.h"
 
@@ -48,20 +49,44 @@ bool starts_octet_counted(int fd) {
          head[i + 2] <= '9';
 }
 
+// Whether a regular file starts with an HL7 v2 message: "MSH" and a field separator, after an
+// optional UTF-8 BOM, blanks and an MLLP start byte (0x0B). A one-message-per-line ER7 file, a
+// file with one segment per line, and an MLLP capture all do.
+bool starts_as_hl7(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  char buf[64];
+  const ssize_t n = ::pread(fd, buf, sizeof buf, 0);
+  if (n <= 0) return false;
+  std::string_view head(buf, static_cast<std::size_t>(n));
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  const std::size_t first = head.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return false;
+  head.remove_prefix(first);
+  if (head.substr(0, 1) == "\x0B") head.remove_prefix(1);
+  return ingest::hl7_message_start(head);
+}
+
 // One step of a splitter over the pending bytes, whichever the splitter.
 struct Cut {
   enum class Kind { kRecord, kError, kNeedMore, kEnd } kind;
   std::string_view record;
   std::string_view error;
   std::size_t consumed;
+  std::size_t at = 0;  // kRecord, kError: where in the pending bytes the record or problem starts
 };
+
+// `at` for a record: its offset in the pending bytes.
+std::size_t offset_in(std::string_view part, std::string_view pending) {
+  return static_cast<std::size_t>(part.data() - pending.data());
+}
 
 Cut cut(ingest::XmlSplitter& splitter, std::string_view pending, bool eof) {
   const ingest::XmlSplitter::Step s = eof ? splitter.finish(pending) : splitter.next(pending);
   using O = ingest::XmlSplitter::Outcome;
   switch (s.outcome) {
     case O::kRecord:
-      return {Cut::Kind::kRecord, s.record, {}, s.consumed};
+      return {Cut::Kind::kRecord, s.record, {}, s.consumed, offset_in(s.record, pending)};
     case O::kError:
       return {Cut::Kind::kError, {}, ingest::xml_error_name(s.error), s.consumed};
     case O::kNeedMore:
@@ -77,9 +102,29 @@ Cut cut(ingest::FrameSplitter& splitter, std::string_view pending, bool eof) {
   using O = ingest::FrameSplitter::Outcome;
   switch (s.outcome) {
     case O::kFrame:
-      return {Cut::Kind::kRecord, s.frame, {}, s.consumed};
+      return {Cut::Kind::kRecord, s.frame, {}, s.consumed, offset_in(s.frame, pending)};
     case O::kError:
       return {Cut::Kind::kError, {}, ingest::syslog_error_name(s.error), s.consumed};
+    case O::kNeedMore:
+      return {Cut::Kind::kNeedMore, {}, {}, s.consumed};
+    case O::kEnd:
+      break;
+  }
+  return {Cut::Kind::kEnd, {}, {}, s.consumed};
+}
+
+// An HL7 error points at the problem (the garbage, the oversized message): its line is that one.
+Cut cut(ingest::Hl7Splitter& splitter, std::string_view pending, bool eof) {
+  const ingest::Hl7Splitter::Step s = eof ? splitter.finish(pending) : splitter.next(pending);
+  using O = ingest::Hl7Splitter::Outcome;
+  switch (s.outcome) {
+    case O::kRecord:
+      return {Cut::Kind::kRecord, s.record, {}, s.consumed, offset_in(s.record, pending)};
+    case O::kError: {
+      Cut c{Cut::Kind::kError, {}, ingest::hl7_frame_error_name(s.error), s.consumed};
+      c.at = offset_in(s.record, pending);
+      return c;
+    }
     case O::kNeedMore:
       return {Cut::Kind::kNeedMore, {}, {}, s.consumed};
     case O::kEnd:
@@ -95,12 +140,13 @@ struct RecordInput::Lines {
   Lines(int fd, std::size_t max) : reader(fd, max) {}
 };
 
-// A splitter (XML elements or syslog frames) over a buffer refilled from the file: records may
-// span lines, and line numbers are counted over the bytes consumed.
+// A splitter (XML elements, syslog frames or HL7 v2 messages) over a buffer refilled from the
+// file: records may span lines, and line numbers are counted over the bytes consumed.
 struct RecordInput::Stream {
   int fd;
   std::optional<ingest::XmlSplitter> xml;
   std::optional<ingest::FrameSplitter> frames;
+  std::optional<ingest::Hl7Splitter> hl7;
   std::string buf;
   std::size_t pos = 0;    // bytes of buf consumed
   std::int64_t line = 1;  // line at buf[pos]
@@ -110,6 +156,8 @@ struct RecordInput::Stream {
   Stream(int f, std::size_t max, Framing framing) : fd(f) {
     if (framing == Framing::kXml) {
       xml.emplace(ingest::XmlSplitOptions{max, "Events"});
+    } else if (framing == Framing::kHl7) {
+      hl7.emplace(ingest::Hl7SplitOptions{max});
     } else {
       frames.emplace(ingest::FrameOptions{ingest::Framing::kAuto, max});
     }
@@ -117,7 +165,9 @@ struct RecordInput::Stream {
 
   Cut next() {
     const std::string_view pending(buf.data() + pos, buf.size() - pos);
-    return xml ? cut(*xml, pending, eof) : cut(*frames, pending, eof);
+    if (xml) return cut(*xml, pending, eof);
+    if (hl7) return cut(*hl7, pending, eof);
+    return cut(*frames, pending, eof);
   }
 
   // Moves pos over `n` bytes, counting lines.
@@ -152,9 +202,10 @@ RecordInput::RecordInput(int fd, std::size_t max_record_bytes, Framing framing) 
   if (framing == Framing::kAuto) {
     framing = starts_as_xml(fd)          ? Framing::kXml
               : starts_octet_counted(fd) ? Framing::kSyslogFrames
+              : starts_as_hl7(fd)        ? Framing::kHl7
                                          : Framing::kLines;
   }
-  xml_ = framing == Framing::kXml;
+  framing_ = framing;
   if (framing == Framing::kLines) {
     lines_ = std::make_unique<Lines>(fd, max_record_bytes);
   } else {
@@ -182,10 +233,8 @@ RecordInput::Status RecordInput::next(std::string_view& record) {
   for (;;) {
     const Cut c = x.next();
     if (c.kind == Cut::Kind::kRecord || c.kind == Cut::Kind::kError) {
-      const std::size_t start =
-          c.kind == Cut::Kind::kRecord
-              ? static_cast<std::size_t>(c.record.data() - (x.buf.data() + x.pos))
-              : 0;
+      // The line where the record (or problem) starts, then the rest of what was consumed.
+      const std::size_t start = std::min(c.at, c.consumed);
       x.consume(start);
       x.record_line = x.line;
       x.consume(c.consumed - start);

@@ -1,15 +1,23 @@
 // RecordInput: the records of a log file or of standard input, for `vigie decode` and `vigie hunt`.
 //
-// Three framings. Lines (LineReader): one record per line, which is what JSON lines, syslog files
+// Four framings. Lines (LineReader): one record per line, which is what JSON lines, syslog files
 // and CSV exports are. XML (ingest::XmlSplitter): one record per element whatever the line breaks,
 // for Windows event XML, where a 4662 event's AccessList spans several lines; the XML declaration,
 // comments and the <Events> container are skipped. Syslog frames (ingest::FrameSplitter, RFC 6587
 // in its auto mode): octet-counted frames ("MSG-LEN SP MSG", whose MSG may hold line breaks, as
 // an ATNA audit message's XML does) and LF-terminated lines, frame by frame, for TCP captures and
-// relays that write octet counting. `auto` picks XML when a regular file starts (after a BOM and
-// blanks) with "<?xml", "<!--", "<Events" or "<Event", syslog frames when it starts with an octet
-// count before a PRI ("123 <"), else lines; standard input is read as lines unless XML is asked
-// for.
+// relays that write octet counting. HL7 v2 (ingest::Hl7Splitter): one record per message, from
+// its MSH to the next MSH at the start of a line or to its MLLP end, for MLLP captures
+// ("0x0B message 0x1C 0x0D") and for files with one segment per line (LF or CRLF), one message per
+// line, or CR only. `auto` picks XML when a regular file starts (after a BOM and blanks) with
+// "<?xml", "<!--", "<Events" or "<Event", syslog frames when it starts with an octet count before
+// a PRI ("123 <"), HL7 v2 when it starts (after a BOM, blanks and an MLLP start byte) with "MSH"
+// and a field separator, else lines; standard input is read as lines unless another framing is
+// asked for. A file that starts as HL7 is read as HL7 to its end: a line that is not an HL7
+// segment becomes part of the message before it (and its decoder rejects that message).
+//
+// Line numbers count LF: a record's line is the one where it starts (where its "MSH" is, for
+// HL7). A file without LF (an MLLP capture, a CR-only file) is all on line 1.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +27,7 @@
 
 namespace vigie::app {
 
-enum class Framing { kAuto, kLines, kXml, kSyslogFrames };
+enum class Framing { kAuto, kLines, kXml, kSyslogFrames, kHl7 };
 
 class RecordInput {
  public:
@@ -30,8 +38,9 @@ class RecordInput {
   ~RecordInput();
 
   // The next record. kOversized: skipped, oversized_bytes() says how long it was (lines);
-  // kMalformed: the splitter's reason in error() (XML, syslog frames); kError: read(2) failed
-  // (errno kept).
+  // kMalformed: the splitter's reason in error() (XML, syslog frames, HL7 v2: a snake_case code
+  // such as hl7_too_large; for HL7, line_number() is the line of the garbage or of the oversized
+  // message's MSH); kError: read(2) failed (errno kept).
   Status next(std::string_view& record);
 
   // 1-based line where the last record (or problem) starts.
@@ -40,17 +49,25 @@ class RecordInput {
   std::string_view error() const { return error_; }
   // What a kMalformed record is, for a reject message.
   std::string_view malformed_what() const {
-    return xml_ ? "the XML stream cannot be cut into records here"
-                : "the syslog stream cannot be cut into frames here";
+    switch (framing_) {
+      case Framing::kXml:
+        return "the XML stream cannot be cut into records here";
+      case Framing::kHl7:
+        return "the HL7 v2 stream cannot be cut into messages here";
+      default:
+        return "the syslog stream cannot be cut into frames here";
+    }
   }
-  bool xml() const { return xml_; }
+  bool xml() const { return framing_ == Framing::kXml; }
+  // The framing in use (never kAuto: what auto picked).
+  Framing framing() const { return framing_; }
 
  private:
   struct Lines;
   struct Stream;
   std::unique_ptr<Lines> lines_;
   std::unique_ptr<Stream> stream_;
-  bool xml_ = false;
+  Framing framing_ = Framing::kLines;
   std::string_view error_;
 };
 
