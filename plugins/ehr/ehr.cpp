@@ -14,8 +14,12 @@ constexpr decode::Logsource kAdt{"ehr", "ehr_adt", ""};
 
 std::string_view head(std::string_view r, std::size_t n = 8192) { return r.substr(0, n); }
 
+// An AuditEvent, or a Bundle (of AuditEvents, split by the decoder).
 bool sniff_fhir(std::string_view r) {
-  return json_object(r) && has_json_string(head(r), "\"resourceType\"", "AuditEvent");
+  if (!json_object(r)) return false;
+  r = head(r);
+  return has_json_string(r, "\"resourceType\"", "AuditEvent") ||
+         has_json_string(r, "\"resourceType\"", "Bundle");
 }
 
 // An RFC 5424 line ("<PRI>1 ") whose message is a DICOM AuditMessage, or the bare XML.

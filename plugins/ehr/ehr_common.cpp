@@ -200,9 +200,7 @@ EhrDecoder::EhrDecoder(const decode::DecoderSetup& setup, std::string_view forma
       controls_(controls),
       fields_(setup, field_names()) {}
 
-Status EhrDecoder::decode(std::string_view record, const decode::RecordContext& ctx,
-                          event::Event& out) {
-  out.reset(table_ != nullptr ? table_->size() : 0);
+Status EhrDecoder::check_record(std::string_view& record) const {
   if (record.size() > max_record_bytes_) {
     return Status::error(std::string(kRejectOversized), "record longer than the configured limit");
   }
@@ -226,6 +224,13 @@ Status EhrDecoder::decode(std::string_view record, const decode::RecordContext& 
   if (non_ascii && !utf8::valid(record)) {
     return Status::error(std::string(kRejectUtf8), "record is not well-formed UTF-8");
   }
+  return Status::ok_status();
+}
+
+Status EhrDecoder::decode(std::string_view record, const decode::RecordContext& ctx,
+                          event::Event& out) {
+  out.reset(table_ != nullptr ? table_->size() : 0);
+  VIGIE_RETURN_IF_ERROR(check_record(record));
   pseudonymiser_ = ctx.pseudonymiser;
   tokens_.fill({});
   redacted_ = false;

@@ -48,6 +48,7 @@ inline constexpr std::string_view kRejectJson = "invalid-json";             // J
 inline constexpr std::string_view kRejectTooDeep = "too-deep";              // JSON/XML nesting
 inline constexpr std::string_view kRejectNotObject = "not-an-object";       // JSON top level
 inline constexpr std::string_view kRejectNotAuditEvent = "not-auditevent";  // resourceType
+inline constexpr std::string_view kRejectBundle = "bundle-malformed";       // FHIR Bundle shape
 inline constexpr std::string_view kRejectSyslog = "syslog-header";          // RFC 5424 header
 inline constexpr std::string_view kRejectXml = "invalid-xml";               // XML syntax
 inline constexpr std::string_view kRejectDoctype = "xml-doctype-refused";   // DTD / ENTITY
@@ -165,6 +166,12 @@ class EhrDecoder : public decode::Decoder {
   Status decode(std::string_view record, const decode::RecordContext& ctx, event::Event& out) final;
 
  protected:
+  // The checks every record goes through before a format reads it: the size limit, then (after
+  // the line ends or MLLP block bytes the format allows are trimmed from `record`) blanks,
+  // control bytes and UTF-8. A container's split() runs them too, so that a damaged Bundle gets
+  // the same reject codes as a damaged record.
+  Status check_record(std::string_view& record) const;
+
   // `record` is non-blank, within the size limit, free of forbidden control bytes and valid
   // UTF-8. Fills `out` (time and fields); patient identifiers go through patient().
   virtual Status decode_record(std::string_view record, const decode::RecordContext& ctx,

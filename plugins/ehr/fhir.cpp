@@ -13,6 +13,15 @@ using event::JsonNode;
 using event::JsonType;
 
 constexpr std::size_t kMaxListItems = 8;
+// How deep an AuditEvent nests (its top-level object is depth 1).
+constexpr std::size_t kMaxDepth = 32;
+// A Bundle holds its resources three levels down (Bundle > entry[] > entry > resource).
+constexpr std::size_t kBundleDepth = 3;
+// Entries of one Bundle, of any resource type: more is "oversized".
+constexpr std::size_t kMaxBundleEntries = 100'000;
+// JSON values of one Bundle, per byte of the record limit (at least JsonTree's 65 536): real
+// Bundles have one value per 20 bytes or more; this bounds the tree of a hostile one.
+constexpr std::size_t kBundleBytesPerValue = 8;
 
 // The national identifiers of health professionals (IdNat_PS, RPPS, ADELI).
 bool is_professional_system(std::string_view system) {
@@ -47,7 +56,12 @@ std::string_view resource_type(std::string_view ref) {
 class FhirDecoder : public EhrDecoder {
  public:
   explicit FhirDecoder(const decode::DecoderSetup& setup)
-      : EhrDecoder(setup, "fhir-auditevent", Controls::kNone), tree_(options(setup)) {}
+      : EhrDecoder(setup, "fhir-auditevent", Controls::kNone),
+        tree_(options(setup)),
+        bundle_(bundle_options(setup)) {}
+
+  // A Bundle: a view of each entry's AuditEvent (plugins/ehr/README.md, "Bundles").
+  Status split(std::string_view record, decode::Split& out) override;
 
  protected:
   Status decode_record(std::string_view record, const decode::RecordContext& ctx,
@@ -57,7 +71,13 @@ class FhirDecoder : public EhrDecoder {
   static event::JsonTreeOptions options(const decode::DecoderSetup& setup) {
     event::JsonTreeOptions o;
     o.max_bytes = setup.max_record_bytes;
-    o.max_depth = 32;
+    o.max_depth = kMaxDepth;
+    return o;
+  }
+  static event::JsonTreeOptions bundle_options(const decode::DecoderSetup& setup) {
+    event::JsonTreeOptions o = options(setup);
+    o.max_depth = kMaxDepth + kBundleDepth;
+    o.max_nodes = std::max(o.max_nodes, setup.max_record_bytes / kBundleBytesPerValue);
     return o;
   }
 
@@ -99,9 +119,63 @@ class FhirDecoder : public EhrDecoder {
   void entities(const JsonNode& root, event::Event& out, bool& patient_entity);
   void query(const JsonNode& entity, event::Event& out);
 
-  event::JsonTree tree_;
+  event::JsonTree tree_;    // the AuditEvent being decoded
+  event::JsonTree bundle_;  // the Bundle being split: its entries are parsed again by tree_
   std::array<std::string_view, kMaxListItems> list_{};
 };
+
+Status bundle_error(const std::string& what) {
+  return Status::error(std::string(kRejectBundle), what);
+}
+
+Status FhirDecoder::split(std::string_view record, decode::Split& out) {
+  out.clear();
+  // Only a record that names a Bundle somewhere can be one; any other goes whole to decode(),
+  // without a parse here (a cheap scan, the common case).
+  if (!has_json_string(record, "\"resourceType\"", "Bundle")) {
+    out.records.push_back(record);
+    return Status::ok_status();
+  }
+  std::string_view checked = record;
+  VIGIE_RETURN_IF_ERROR(check_record(checked));
+  VIGIE_RETURN_IF_ERROR(json_reject(bundle_.parse(checked)));
+  const JsonNode& root = bundle_.root();
+  if (bundle_.string(&root, "resourceType") != "Bundle") {
+    // An AuditEvent naming a Bundle inside it (a contained resource): one record.
+    out.records.push_back(record);
+    return Status::ok_status();
+  }
+  const JsonNode* entries = bundle_.child(root, "entry");
+  if (entries == nullptr) return Status::ok_status();  // an empty searchset
+  if (entries->type != JsonType::kArray) return bundle_error("the Bundle's entry is not an array");
+  if (entries->child_count > kMaxBundleEntries) {
+    return Status::error(std::string(kRejectOversized),
+                         "more than " + std::to_string(kMaxBundleEntries) + " Bundle entries");
+  }
+  std::size_t i = 0;
+  for (const JsonNode* e = bundle_.first(*entries); e != nullptr; e = bundle_.next(*e), ++i) {
+    if (e->type != JsonType::kObject) {
+      out.clear();
+      return bundle_error("entry[" + std::to_string(i) + "] of the Bundle is not an object");
+    }
+    const JsonNode* resource = bundle_.child(*e, "resource");
+    if (resource == nullptr) {
+      ++out.skipped;  // a history deletion, a batch response: no resource
+      continue;
+    }
+    if (resource->type != JsonType::kObject) {
+      out.clear();
+      return bundle_error("the resource of entry[" + std::to_string(i) +
+                          "] of the Bundle is not an object");
+    }
+    if (bundle_.string(resource, "resourceType") != "AuditEvent") {
+      ++out.skipped;  // an OperationOutcome of a search, an included Patient...
+      continue;
+    }
+    out.records.push_back(checked.substr(bundle_.offset(*resource), resource->text.size()));
+  }
+  return Status::ok_status();
+}
 
 Action FhirDecoder::action(const JsonNode& root, std::string_view& event_code) const {
   const JsonNode* type = tree_.child(root, "type");

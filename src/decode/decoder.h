@@ -5,6 +5,24 @@
 // one of its own, and makes decoders. A decoder turns one record (one line, one syslog frame, one
 // XML document, without its framing) into an Event whose fields are Sigma field names.
 //
+// Containers: a record may hold several records of its format (a FHIR Bundle of AuditEvents, one
+// per Kafka message or file line). Every caller runs a record through the same two steps:
+//
+//     decode::Split parts;                        // kept across records: no allocation once warm
+//     Status s = decoder.split(record, parts);    // not ok: one reject for the whole record
+//     for (std::string_view inner : parts.records) {
+//       s = decoder.decode(inner, ctx, event);    // one event, or one reject, per inner record
+//       ...                                       // same ctx, tenant, line / offset as the record
+//     }
+//     count parts.skipped                         // entries that are not records of the format
+//
+// split() defaults to the record itself, so a one-record-one-event decoder changes nothing. Why a
+// Decoder method and not a Format function, nor a decode() that calls back once per event: a
+// container must be parsed, and a decoder already owns per-thread parser buffers that are warm;
+// the inner records are views into the record, decoded by the unchanged decode() with the
+// caller's own loop (enrichment, tenant wall, counters, dead letters), which the stream processor
+// reuses as is. The cost is a second parse of each inner record.
+//
 // Errors: decode() returns a non-ok Status for a record it rejects. The code is the stable
 // reject reason (lower-kebab-case, documented in docs/sources.md); the message says what is wrong
 // and where, never the record's content or a field value (records may hold patient identities).
@@ -93,11 +111,38 @@ struct RecordContext {
   const enrich::Pseudonymiser* pseudonymiser = nullptr;
 };
 
+// The records a record holds (Decoder::split()).
+struct Split {
+  // Views into the record, in order: the record itself, or each inner record of a container.
+  std::vector<std::string_view> records;
+  // Entries of a container that hold no record of this format (a FHIR Bundle's other resource
+  // types, its entries without a resource): not decoded and not rejects, but counted by callers
+  // so that they are visible (`vigie decode`'s summary).
+  std::size_t skipped = 0;
+  void clear() {
+    records.clear();
+    skipped = 0;
+  }
+};
+
 class Decoder {
  public:
   virtual ~Decoder() = default;
   // Decodes `record` into `out` (reset first; out.line and out.tenant are the caller's).
   virtual Status decode(std::string_view record, const RecordContext& ctx, event::Event& out) = 0;
+
+  // Clears `out`, then puts in it what to decode(): `record` itself (this default, and any
+  // record that is not a container), or one view into `record` per inner record of a container,
+  // in order; none for a container that holds no record of the format (not an error). A
+  // malformed container is a non-ok Status with a stable reject code (as for decode()), `out`
+  // empty: one reject for the whole record. Each inner record is then decoded like a record of
+  // its own, with the record's RecordContext (tenant, pseudonymiser) and line; a reject of one is
+  // that inner record's only. The views live as long as `record`; split() leaves any Event alone.
+  virtual Status split(std::string_view record, Split& out) {
+    out.clear();
+    out.records.push_back(record);
+    return Status::ok_status();
+  }
 };
 
 // One format of a plugin.

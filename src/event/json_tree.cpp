@@ -39,6 +39,7 @@ class JsonTree::Impl {
         max_nodes_(std::max<std::size_t>(o.max_nodes, 1)) {}
 
   Status parse(std::string_view record, std::vector<JsonNode>& nodes);
+  std::size_t offset(std::string_view text) const { return record_.offset_of(text.data()); }
 
  private:
   error_code value(od::value& v, std::string_view key, std::size_t depth, std::uint32_t& index);
@@ -122,7 +123,12 @@ error_code JsonTree::Impl::value(od::value& v, std::string_view key, std::size_t
       od::object o;
       SIMDJSON_TRY(v.get_object().get(o));
       SIMDJSON_TRY(add(JsonType::kObject, key, index));
-      return members(o, index, depth);
+      SIMDJSON_TRY(members(o, index, depth));
+      // Once read, raw_json() consumes nothing more: it spans from the '{' to the next token.
+      std::string_view raw;
+      SIMDJSON_TRY(o.raw_json().get(raw));
+      (*nodes_)[index].text = trim_right(raw);
+      return simdjson::SUCCESS;
     }
     case od::json_type::array: {
       if (depth > max_depth_) {
@@ -132,7 +138,11 @@ error_code JsonTree::Impl::value(od::value& v, std::string_view key, std::size_t
       od::array a;
       SIMDJSON_TRY(v.get_array().get(a));
       SIMDJSON_TRY(add(JsonType::kArray, key, index));
-      return elements(a, index, depth);
+      SIMDJSON_TRY(elements(a, index, depth));
+      std::string_view raw;
+      SIMDJSON_TRY(a.raw_json().get(raw));
+      (*nodes_)[index].text = trim_right(raw);
+      return simdjson::SUCCESS;
     }
     case od::json_type::string: {
       std::string_view s;
@@ -241,6 +251,10 @@ Status JsonTree::Impl::parse(std::string_view record, std::vector<JsonNode>& nod
     return Status::error("invalid-json", "content after the top-level object at byte offset " +
                                              std::to_string(record_.offset_of(trailing)));
   }
+  // Only whitespace is around the top-level object.
+  std::string_view text = trim_right(record_.text());
+  while (!text.empty() && is_json_space(text.front())) text.remove_prefix(1);
+  nodes.front().text = text;
   return Status::ok_status();
 }
 
@@ -250,6 +264,8 @@ JsonTree::JsonTree(JsonTree&&) noexcept = default;
 JsonTree& JsonTree::operator=(JsonTree&&) noexcept = default;
 
 Status JsonTree::parse(std::string_view record) { return impl_->parse(record, nodes_); }
+
+std::size_t JsonTree::offset(const JsonNode& node) const { return impl_->offset(node.text); }
 
 const JsonNode* JsonTree::child(const JsonNode& object, std::string_view key) const {
   if (object.type != JsonType::kObject) return nullptr;

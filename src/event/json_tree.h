@@ -7,8 +7,11 @@
 //   - parse() reads the whole record: every value is visited and validated (syntax, UTF-8,
 //     numbers, nesting), none is skipped unread, so the outcome does not depend on what the caller
 //     will look at. The top-level value must be an object.
-//   - Nodes are views: keys and string values are unescaped into the parser's buffer, numbers are
-//     their text as written. Every view stays valid until the next parse() on this tree.
+//   - Nodes are views: keys and string values are unescaped into the parser's buffer, numbers,
+//     objects and arrays are their text as written (an object from its '{' to its '}'), so a
+//     nested object can be handed on as a record of its own (a FHIR Bundle's entries). Every
+//     view stays valid until the next parse() on this tree; offset() places a text as written in
+//     the caller's record.
 //   - Object members keep their document order; a repeated key is kept twice (child() returns the
 //     first). The number of nodes is bounded by JsonTreeOptions::max_nodes.
 //   - Once warmed up (buffers grown to the largest record seen), parse() does not allocate except
@@ -48,8 +51,10 @@ struct JsonNode {
 
   JsonType type = JsonType::kNull;
   bool boolean = false;
-  std::string_view key;   // the member name in the parent object; "" in an array or at the root
-  std::string_view text;  // kString: unescaped; kNumber: as written; kBool: "true"/"false"
+  std::string_view key;  // the member name in the parent object; "" in an array or at the root
+  // kString: unescaped; kNumber, kObject, kArray: as written (brackets included; the top-level
+  // object's too); kBool: "true"/"false"; kNull: "".
+  std::string_view text;
   std::uint32_t first_child = kNone;  // kArray/kObject: the first element or member
   std::uint32_t next = kNone;         // the next sibling in the parent
   std::uint32_t child_count = 0;
@@ -86,6 +91,10 @@ class JsonTree {
   // c = tree.first(n); c; c = tree.next(*c)).
   const JsonNode* first(const JsonNode& node) const { return at(node.first_child); }
   const JsonNode* next(const JsonNode& node) const { return at(node.next); }
+  // The byte offset in the record given to parse() where the text of a number, an object or an
+  // array starts: record.substr(offset(n), n.text.size()) is n.text, a view whose lifetime is
+  // the record's rather than the tree's.
+  std::size_t offset(const JsonNode& node) const;
 
  private:
   const JsonNode* at(std::uint32_t i) const { return i == JsonNode::kNone ? nullptr : &nodes_[i]; }

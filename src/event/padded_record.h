@@ -40,6 +40,9 @@ class PaddedRecord {
     return parser.iterate(buffer_.get(), size_, capacity_ + simdjson::SIMDJSON_PADDING);
   }
 
+  // The loaded record (its copy, where simdjson's views point).
+  std::string_view text() const { return {buffer_.get(), size_}; }
+
   // Offset in the record of a position simdjson points at.
   std::size_t offset_of(const char* location) const {
     return static_cast<std::size_t>(location - buffer_.get());

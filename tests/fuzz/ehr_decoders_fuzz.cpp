@@ -1,10 +1,15 @@
 // libFuzzer target for the ehr plugin's four decoders (plugins/ehr). Every input is sniffed by
 // each format and decoded by each decoder, with a tenant key and without: as one record, cut at a
 // byte chosen by the input, and line by line (so that a CSV header reaches the rows after it).
+// Each record goes through split() then decode() of each inner record, as callers run it
+// (decode/decoder.h); the fhir-auditevent decoder also gets the input wrapped in a FHIR Bundle,
+// as an entry's resource and as the Bundle's entry list, so that Bundles are always exercised.
 // Checks the contract, not only the absence of crashes: a reject has one of the documented codes
-// and a message; a decoded event has ehr.format = its format and an event.action of the closed
-// set; every patient.*_token is a well-formed pt1 token of its kind; without a key no token at
-// all; the same record decoded twice gives the same event.
+// and a message; split() gives views into the record (the record itself for every format but a
+// FHIR Bundle, whose inner records are JSON objects), or a reject and nothing; a decoded event
+// has ehr.format = its format and an event.action of the closed set; every patient.*_token is a
+// well-formed pt1 token of its kind; without a key no token at all; the same record decoded
+// twice gives the same event.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -39,7 +44,8 @@ const std::set<std::string> kCodes = {
     "truncated",        "invalid-json",  "too-deep",         "not-an-object",
     "not-auditevent",   "syslog-header", "invalid-xml",      "xml-doctype-refused",
     "not-auditmessage", "csv-no-header", "csv-column-count", "unterminated-quote",
-    "hl7-malformed",    "hl7-not-adt",   "bad-time",         "unrecognised-record"};
+    "hl7-malformed",    "hl7-not-adt",   "bad-time",         "unrecognised-record",
+    "bundle-malformed"};
 const std::set<std::string> kActions = {"patient-record-read",
                                         "patient-record-query",
                                         "patient-record-create",
@@ -69,6 +75,7 @@ struct Harness {
   std::unique_ptr<vigie::enrich::Pseudonymiser> key;
   std::vector<std::pair<std::string_view, std::unique_ptr<vigie::decode::Decoder>>> decoders;
   std::vector<const vigie::decode::Format*> formats;
+  vigie::decode::Split parts;
 
   Harness() {
     const auto& registry = vigie::decode::builtin_plugins();
@@ -143,17 +150,49 @@ void decode(Harness& h, vigie::decode::Decoder& d, std::string_view name, std::s
   check(first == second);
 }
 
+// split(), then decode() of each inner record.
+void split_and_decode(Harness& h, vigie::decode::Decoder& d, std::string_view name,
+                      std::string_view record, bool keyed) {
+  vigie::decode::Split& parts = h.parts;
+  const vigie::Status s = d.split(record, parts);
+  if (!s.ok()) {
+    check(name == "fhir-auditevent");
+    check(kCodes.count(s.code()) == 1);
+    check(!s.message().empty());
+    check(parts.records.empty() && parts.skipped == 0);
+    return;
+  }
+  const bool itself = parts.records.size() == 1 && parts.records[0].data() == record.data() &&
+                      parts.records[0].size() == record.size();
+  if (name != "fhir-auditevent") check(itself && parts.skipped == 0);
+  // Copied: decode() below may split nothing, but the next split() reuses h.parts.
+  const std::vector<std::string_view> inner = parts.records;
+  for (std::string_view r : inner) {
+    check(r.data() >= record.data() && r.data() + r.size() <= record.data() + record.size());
+    if (!itself) check(r.size() >= 2 && r.front() == '{' && r.back() == '}');
+    decode(h, d, name, r, keyed);
+  }
+}
+
 void run(Harness& h, std::string_view input) {
   for (const auto* f : h.formats) (void)f->sniff(input);
   for (auto& [name, decoder] : h.decoders) {
     for (bool keyed : {true, false}) {
-      decode(h, *decoder, name, input, keyed);
+      split_and_decode(h, *decoder, name, input, keyed);
       // Line by line, as `vigie decode` reads a file.
       for (std::string_view rest = input; !rest.empty();) {
         const std::size_t nl = rest.find('\n');
-        decode(h, *decoder, name, rest.substr(0, nl), keyed);
+        split_and_decode(h, *decoder, name, rest.substr(0, nl), keyed);
         rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
       }
+      if (name != "fhir-auditevent") continue;
+      // The input as a Bundle entry's resource (an AuditEvent line gives one event), and as a
+      // Bundle's entry list.
+      std::string b = R"({"resourceType":"Bundle","type":"searchset","entry":[{"resource":)";
+      b.append(input).append(R"(,"search":{"mode":"match"}},{"request":{"method":"DELETE"}}]})");
+      split_and_decode(h, *decoder, name, b, keyed);
+      b.assign(R"({"resourceType":"Bundle","type":"history","entry":)").append(input).append("}");
+      split_and_decode(h, *decoder, name, b, keyed);
     }
   }
 }

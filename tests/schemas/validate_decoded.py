@@ -53,19 +53,31 @@ def main():
         if validator is None:
             print(f"skip {sample.name}: no schemas/{family}.schema.json yet")
             continue
-        run = subprocess.run([vigie, "decode", "--family", family, "--input", str(sample),
-                              "--tenant", "010000099"], capture_output=True, text=True)
-        if run.returncode != 0:
-            failures += 1
-            print(f"FAIL {sample.name}: vigie decode exited {run.returncode}: {run.stderr.strip()}")
-        for n, line in enumerate(run.stdout.splitlines(), 1):
-            event = json.loads(line)
-            errors = sorted(validator.iter_errors(event), key=lambda e: list(e.path))
-            checked += 1
-            for e in errors:
+        inputs = [(sample.name, str(sample), None)]
+        if sample.name.startswith("ehr_fhir_"):
+            # The same AuditEvents in one FHIR Bundle line (plugins/ehr/README.md, "Bundles").
+            entries = [{"resource": json.loads(l)} for l in sample.read_text().splitlines()
+                       if l.strip() and not l.startswith("#")]
+            bundle = json.dumps({"resourceType": "Bundle", "type": "searchset", "entry": entries})
+            inputs.append((sample.name + " as a Bundle", "-", bundle + "\n"))
+        for name, path, stdin in inputs:
+            run = subprocess.run([vigie, "decode", "--family", family, "--input", path,
+                                  "--tenant", "010000099"], input=stdin, capture_output=True,
+                                 text=True)
+            if run.returncode != 0:
                 failures += 1
-                where = "/".join(str(p) for p in e.path) or "(event)"
-                print(f"FAIL {sample.name} event {n}: {where}: {e.message}")
+                print(f"FAIL {name}: vigie decode exited {run.returncode}: {run.stderr.strip()}")
+            if not run.stdout.strip():
+                failures += 1
+                print(f"FAIL {name}: no event")
+            for n, line in enumerate(run.stdout.splitlines(), 1):
+                event = json.loads(line)
+                errors = sorted(validator.iter_errors(event), key=lambda e: list(e.path))
+                checked += 1
+                for e in errors:
+                    failures += 1
+                    where = "/".join(str(p) for p in e.path) or "(event)"
+                    print(f"FAIL {name} event {n}: {where}: {e.message}")
     # The schemas must reject what they forbid.
     ad = validator_for(schemas, "ad")
     broken = {"@timestamp": "2026-03-14 00:04:30", "EventID": "4624", "Channel": "Security",

@@ -11,6 +11,10 @@
 4. A CSV export with a header row (--format dpi-flat) decodes, the header giving no event.
 5. Every event validates against schemas/ehr.schema.json (python3-jsonschema, draft 2020-12),
    and the schema refuses a clear patient field, a malformed token and an unknown action.
+6. A FHIR Bundle (one line) of the FHIR sample's AuditEvents, with an included Patient that
+   carries clear identifiers and an OperationOutcome: with the key, the same events as the
+   sample's lines, the other entries counted as skipped; with and without key and damaged, no
+   clear identifier in stdout or stderr, every event valid.
 
 usage: decode_test.py VIGIE SOURCE_DIR SHARED_DIR
 """
@@ -156,6 +160,51 @@ def main():
         if rc != 0 or len(events) != 2:
             fail(f"csv: exit {rc}, {len(events)} events: {err.strip()}")
         grep(out + err, ids, "csv")
+
+        # 6. A FHIR Bundle.
+        fhir = os.path.join(shared, "formats", "ehr_fhir_r4_auditevent_balp.ndjson")
+        with open(fhir, encoding="utf-8") as f:
+            audit_events = [json.loads(l) for l in f if l.strip() and not l.startswith("#")]
+        patient = {"resourceType": "Patient", "id": "p-100000123",
+                   "identifier": [{"system": "urn:oid:1.2.250.1.213.1.4.10",
+                                   "value": "180019912345691"},
+                                  {"system": "urn:oid:1.2.250.1.999.1.1.1", "value": "100000123"}],
+                   "name": [{"family": "PATIENT-TEST", "given": ["ALPHA"]}],
+                   "birthDate": "1980-01-01"}
+        outcome = {"resourceType": "OperationOutcome",
+                   "issue": [{"severity": "information", "code": "informational"}]}
+        entries = [{"resource": r, "search": {"mode": "match"}} for r in audit_events]
+        entries += [{"resource": patient, "search": {"mode": "include"}},
+                    {"resource": outcome, "search": {"mode": "outcome"}}]
+        line = json.dumps({"resourceType": "Bundle", "type": "searchset",
+                           "total": len(audit_events), "entry": entries})
+        bundle = os.path.join(work, "bundle.ndjson")
+        with open(bundle, "w", encoding="utf-8") as f:
+            f.write(line + "\n")
+        _, expected, _ = run(vigie, ["--input", fhir, *keyed])
+        rc, out, err = run(vigie, ["--input", bundle, *keyed])
+        events = validate(v, out, "bundle (keyed)")
+        if rc != 0 or out != expected or len(events) != len(audit_events):
+            fail(f"bundle: exit {rc}, {len(events)} events, not the sample's: {err.strip()}")
+        if "2 container entries skipped" not in err:
+            fail(f"bundle: the skipped entries are not counted: {err.strip()}")
+        grep(out + err, ids, "bundle (keyed)")
+        rc, out, err = run(vigie, ["--input", bundle])
+        events = validate(v, out, "bundle (no key)")
+        if rc != 0 or not any(e.get("patient.redacted") is True for e in events):
+            fail(f"bundle (no key): exit {rc}, no event says patient.redacted")
+        grep(out + err, ids, "bundle (no key)")
+        damaged = [line[:cut] for cut in range(5, len(line), 101)]
+        damaged += [line[:cut] + "\x01" + line[cut + 1:] for cut in range(5, len(line), 211)]
+        damaged += [line[:cut] + '"' + line[cut + 1:] for cut in range(7, len(line), 173)]
+        path = os.path.join(work, "damaged_bundle.ndjson")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(damaged) + "\n")
+        rc, out, err = run(vigie, ["--input", path, *keyed])
+        validate(v, out, "damaged bundles")
+        if rc != 1 or "rejected [" not in err:
+            fail(f"damaged bundles: exit {rc}, no reject reported")
+        grep(out + err, ids, "damaged bundles (stdout and stderr)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

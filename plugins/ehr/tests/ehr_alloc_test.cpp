@@ -28,5 +28,30 @@ TEST_F(EhrTest, DecodingDoesNotAllocateOnceWarm) {
   }
 }
 
+// A Bundle of the FHIR sample's AuditEvents, split and decoded as callers do (decoder.h).
+TEST_F(EhrTest, SplittingABundleDoesNotAllocateOnceWarm) {
+  if (!vigie::testing::kCountAllocations) GTEST_SKIP() << "allocation counting is off under ASan";
+  auto d = make("fhir-auditevent");
+  std::string bundle = R"({"resourceType":"Bundle","type":"searchset","entry":[)";
+  for (const SampleLine& l : sample_lines("ehr_fhir_r4_auditevent_balp.ndjson")) {
+    if (bundle.back() != '[') bundle += ',';
+    bundle += R"({"resource":)" + l.text + R"(,"search":{"mode":"match"}})";
+  }
+  bundle += R"(,{"resource":{"resourceType":"OperationOutcome"}}]})";
+  decode::Split parts;
+  event::Event e;
+  auto once = [&] {
+    if (!d->split(bundle, parts).ok()) return false;
+    for (std::string_view r : parts.records) {
+      if (!d->decode(r, ctx(), e).ok()) return false;
+    }
+    return parts.records.size() == 6 && parts.skipped == 1;
+  };
+  for (int warm = 0; warm < 2; ++warm) ASSERT_TRUE(once());
+  const long before = vigie::testing::allocations().load();
+  for (int round = 0; round < 50; ++round) (void)once();
+  EXPECT_EQ(vigie::testing::allocations().load(), before);
+}
+
 }  // namespace
 }  // namespace vigie::ehr_test

@@ -66,6 +66,9 @@ std::vector<RejectCase> cases() {
       {"not_an_object", "fhir-auditevent", "[\"" + id + "\"]", "not-an-object"},
       {"not_auditevent", "fhir-auditevent",
        R"({"resourceType":"Patient","identifier":[{"value":")" + id + "\"}]}", "not-auditevent"},
+      {"bundle_malformed", "fhir-auditevent",
+       R"({"resourceType":"Bundle","type":"searchset","entry":{"resource":{"id":")" + id + "\"}}}",
+       "bundle-malformed"},
       {"syslog_header", "atna-xml", "<999>1 - - - - - - <AuditMessage>" + id + "</AuditMessage>",
        "syslog-header"},
       {"invalid_xml", "atna-xml", kAtnaHeader + "<AuditMessage><a>" + id + "</b></AuditMessage>",
@@ -100,11 +103,20 @@ std::vector<RejectCase> cases() {
 
 class EhrRejects : public EhrTest, public ::testing::WithParamInterface<RejectCase> {};
 
+// Each record goes through split() then decode(), as callers run it (decoder.h): a malformed
+// container is split()'s reject, anything else is one record for decode().
 TEST_P(EhrRejects, CodeAndNoPayload) {
   max_record_bytes_ = 256;
   auto d = make(GetParam().format);
   event::Event e;
-  const Status s = d->decode(GetParam().record, ctx(), e);
+  decode::Split parts;
+  Status s = d->split(GetParam().record, parts);
+  if (s.ok()) {
+    ASSERT_EQ(parts.records.size(), 1u);
+    s = d->decode(parts.records.front(), ctx(), e);
+  } else {
+    EXPECT_TRUE(parts.records.empty());
+  }
   EXPECT_EQ(s.code(), GetParam().code) << s.to_string();
   EXPECT_EQ(s.message().find(kSecret), std::string::npos) << s.message();
   EXPECT_FALSE(s.message().empty());

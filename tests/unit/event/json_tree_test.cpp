@@ -55,6 +55,32 @@ TEST(JsonTree, RepeatedKeysAreKeptAndChildReturnsTheFirst) {
   EXPECT_EQ(t.string(&t.root(), "k"), "1");
 }
 
+// Objects and arrays keep their text as written, and offset() finds it in the caller's record:
+// what a FHIR Bundle's split needs to hand on each entry's resource.
+TEST(JsonTree, ObjectsAndArraysKeepTheirTextAsWritten) {
+  JsonTree t;
+  const std::string record =
+      R"( {"entry": [ {"resource" : {"a":"}\"{", "n": [1, {}] }  }, {} ],"x":-1.5e3 })"
+      "\n";
+  ASSERT_TRUE(t.parse(record).ok());
+  EXPECT_EQ(t.root().text, record.substr(1, record.size() - 2));
+  EXPECT_EQ(t.offset(t.root()), 1u);
+  const JsonNode* entry = t.child(t.root(), "entry");
+  ASSERT_NE(entry, nullptr);
+  EXPECT_EQ(entry->text, R"([ {"resource" : {"a":"}\"{", "n": [1, {}] }  }, {} ])");
+  const JsonNode* resource = t.child(*t.first(*entry), "resource");
+  ASSERT_NE(resource, nullptr);
+  EXPECT_EQ(resource->text, R"({"a":"}\"{", "n": [1, {}] })");
+  EXPECT_EQ(record.substr(t.offset(*resource), resource->text.size()), resource->text);
+  EXPECT_EQ(t.string(resource, "a"), "}\"{");  // a string is unescaped
+  const JsonNode* n = t.child(*resource, "n");
+  EXPECT_EQ(n->text, "[1, {}]");
+  EXPECT_EQ(t.next(*t.first(*n))->text, "{}");
+  EXPECT_EQ(t.next(*t.first(*entry))->text, "{}");
+  const JsonNode* x = t.child(t.root(), "x");
+  EXPECT_EQ(record.substr(t.offset(*x), x->text.size()), "-1.5e3");
+}
+
 struct BadCase {
   const char* name;
   std::string record;
