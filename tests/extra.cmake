@@ -6,6 +6,10 @@
 #   cli_hunt_correlation `vigie hunt` prints correlation alerts as documented        label cli
 #   docs_examples       the examples of docs/correlation.md give what the doc shows label cli
 #   cli_decode          `vigie decode` and `vigie hunt` on raw collector formats    label cli
+#   cli_fhir_bundle     `vigie decode` and `vigie hunt` on FHIR Bundles of           label cli
+#                       AuditEvents (one event per AuditEvent, rejects, skips)
+#   cli_hl7_framing     `vigie decode` and `vigie hunt` on HL7 v2 MLLP captures and label cli
+#                       segment-per-line files: the same events as the ER7 sample
 #   schemas_validate    every decoded shared sample validates against schemas/      label cli
 #   script_syntax_*     `bash -n` on every shell script of scripts/ and .ci/run      label lint
 #   script_shellcheck   shellcheck on the same scripts, only if shellcheck exists    label lint
@@ -32,6 +36,16 @@ if(TARGET vigie)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/decode_test.sh $<TARGET_FILE:vigie>
       ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli_decode PROPERTIES LABELS "cli" TIMEOUT 120)
+  if(TARGET vigie_plugin_ehr)
+    add_test(NAME cli_fhir_bundle
+      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/fhir_bundle_test.sh $<TARGET_FILE:vigie>
+        ${PROJECT_SOURCE_DIR})
+    set_tests_properties(cli_fhir_bundle PROPERTIES LABELS "cli" TIMEOUT 120)
+  endif()
+  add_test(NAME cli_hl7_framing
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/hl7_framing_test.sh $<TARGET_FILE:vigie>
+      ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_hl7_framing PROPERTIES LABELS "cli" TIMEOUT 120)
   # Debian's /usr/bin/python3 with python3-jsonschema (a python3 earlier on PATH may lack it).
   add_test(NAME schemas_validate
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/schemas/validate_decoded.py

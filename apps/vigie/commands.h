@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigie::app {
@@ -59,6 +60,11 @@ int decode_logs(const DecodeOptions& options);
 // `received_at` is not a timestamp.
 std::optional<std::int64_t> input_received_ms(const std::string& input,
                                               const std::string& received_at);
+
+// For the reject of one inner record of a container (Decoder::split(): a FHIR Bundle's
+// AuditEvent): " (inner record at byte offset N)", where it starts in `record`; "" when `inner` is
+// `record` itself. Where, never what.
+std::string inner_record_where(std::string_view record, std::string_view inner);
 
 // The main job on the embedded default: the shipped rules over the shipped sample logs.
 int demo(const std::string& data_dir);

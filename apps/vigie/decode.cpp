@@ -52,6 +52,11 @@ std::optional<std::int64_t> input_received_ms(const std::string& input,
       .count();
 }
 
+std::string inner_record_where(std::string_view record, std::string_view inner) {
+  if (inner.data() == record.data() && inner.size() == record.size()) return {};
+  return " (inner record at byte offset " + std::to_string(inner.data() - record.data()) + ")";
+}
+
 int decode_logs(const DecodeOptions& options) {
   if (options.list_formats) return list_formats();
   const std::optional<decode::Family> family = decode::parse_family(options.family);
@@ -172,14 +177,17 @@ int decode_logs(const DecodeOptions& options) {
     }
   }
   const std::string input_name = options.input == "-" ? "<stdin>" : options.input;
-  // XML events span lines: Windows event XML is cut by element, everything else by line.
-  const Framing framing = options.format == "wef-xml" ? Framing::kXml
-                          : options.format == "auto"  ? Framing::kAuto
-                                                      : Framing::kLines;
+  // Records that span lines: Windows event XML is cut by element, HL7 v2 by message (MSH);
+  // everything else by line, unless auto-detection finds XML, HL7 or syslog octet counting.
+  const Framing framing = options.format == "wef-xml"     ? Framing::kXml
+                          : options.format == "hl7v2-adt" ? Framing::kHl7
+                          : options.format == "auto"      ? Framing::kAuto
+                                                          : Framing::kLines;
   RecordInput lines(fd, max_bytes, framing);
   event::Event ev;
+  decode::Split parts;  // the records of a line: itself, or a container's (a FHIR Bundle's)
   std::string out;
-  std::uint64_t decoded = 0, rejected = 0;
+  std::uint64_t decoded = 0, rejected = 0, skipped = 0;
   bool read_error = false;
   auto reject = [&](std::string_view code, std::string_view message) {
     ++rejected;
@@ -230,32 +238,46 @@ int decode_logs(const DecodeOptions& options) {
     decode::RecordContext ctx;
     ctx.received_ms = *received;
     ctx.pseudonymiser = record_tenant->pseudonymiser.get();
-    Status s = decoders_for(record_tenant)[which]->decode(line, ctx, ev);
-    if (decode::is_no_event(s)) continue;  // a CSV header row
-    if (!s.ok()) {
-      reject(s.code(), s.message());
+    decode::Decoder& decoder = *decoders_for(record_tenant)[which];
+    if (Status s = decoder.split(line, parts); !s.ok()) {
+      reject(s.code(), s.message());  // a malformed container: one reject
       continue;
     }
-    ev.line = lines.line_number();
-    if (route_records) {
-      ev.tenant = record_tenant->id;
-    } else if (!options.tenant.empty()) {
-      ev.tenant = options.tenant;
-    }
-    enricher.enrich(ev, source, record_tenant->directory.get());
-    ++decoded;
-    decode::append_event_json(out, ev, fields);
-    out += '\n';
-    if (out.size() > (1 << 16)) {
-      std::fwrite(out.data(), 1, out.size(), stdout);
-      out.clear();
+    skipped += parts.skipped;
+    // Each inner record as a record of its own: same establishment, same line.
+    for (std::string_view record : parts.records) {
+      Status s = decoder.decode(record, ctx, ev);
+      if (decode::is_no_event(s)) continue;  // a CSV header row
+      if (!s.ok()) {
+        reject(s.code(), s.message() + inner_record_where(line, record));
+        continue;
+      }
+      ev.line = lines.line_number();
+      if (route_records) {
+        ev.tenant = record_tenant->id;
+      } else if (!options.tenant.empty()) {
+        ev.tenant = options.tenant;
+      }
+      enricher.enrich(ev, source, record_tenant->directory.get());
+      ++decoded;
+      decode::append_event_json(out, ev, fields);
+      out += '\n';
+      if (out.size() > (1 << 16)) {
+        std::fwrite(out.data(), 1, out.size(), stdout);
+        out.clear();
+      }
     }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   if (fd > 0) ::close(fd);
-  std::fprintf(stderr, "vigie decode: %llu events decoded, %llu rejected\n",
-               static_cast<unsigned long long>(decoded), static_cast<unsigned long long>(rejected));
+  // Entries of containers that hold no record of the format (a Bundle's Patient, its deleted
+  // entries): not rejects, but said.
+  const std::string skipped_note =
+      skipped == 0 ? "" : ", " + std::to_string(skipped) + " container entries skipped";
+  std::fprintf(stderr, "vigie decode: %llu events decoded, %llu rejected%s\n",
+               static_cast<unsigned long long>(decoded), static_cast<unsigned long long>(rejected),
+               skipped_note.c_str());
   if (read_error) return 1;
   return rejected > 0 ? 1 : 0;
 }

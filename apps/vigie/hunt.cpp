@@ -194,15 +194,31 @@ class InputDecoders {
     }
   }
 
-  // `named`: the --format, or nullptr for auto.
-  Decoded read(std::string_view line, const decode::Format* named, const decode::RecordContext& ctx,
-               event::Event& ev) {
+  // Picks the decoder of `line` (`named`: the --format, or nullptr for auto) and puts in `parts`
+  // the records to read(): the line itself, or a container's inner records (Decoder::split(): a
+  // FHIR Bundle's AuditEvents). Not ok: the line is one reject.
+  Status split(std::string_view line, const decode::Format* named, decode::Split& parts) {
     const decode::Format* f = named != nullptr ? named : registry_.sniff_any(line);
-    if (f == nullptr) return {reader_.read(line, event::InputFormat::kAuto, ev)};
-    for (Entry& d : decoders_) {
-      if (d.format == f) return {d.decoder->decode(line, ctx, ev), d.family};
+    current_ = nullptr;
+    if (f == nullptr) {  // JsonReader's own detection
+      parts.clear();
+      parts.records.push_back(line);
+      return Status::ok_status();
     }
-    return {Status::error("unknown-format", "no decoder for this format")};
+    for (Entry& d : decoders_) {
+      if (d.format == f) current_ = &d;
+    }
+    if (current_ == nullptr) {
+      parts.clear();
+      return Status::error("unknown-format", "no decoder for this format");
+    }
+    return current_->decoder->split(line, parts);
+  }
+
+  // Decodes one of the records split() gave, with the decoder it picked.
+  Decoded read(std::string_view record, const decode::RecordContext& ctx, event::Event& ev) {
+    if (current_ == nullptr) return {reader_.read(record, event::InputFormat::kAuto, ev)};
+    return {current_->decoder->decode(record, ctx, ev), current_->family};
   }
 
  private:
@@ -221,6 +237,7 @@ class InputDecoders {
   decode::DecoderSetup setup_;
   event::JsonReader reader_;
   std::vector<Entry> decoders_;
+  Entry* current_ = nullptr;  // the decoder of the line split() saw last; null: reader_
 };
 
 enrich::Source source_of(decode::Family f) {
@@ -358,16 +375,20 @@ int hunt(const HuntOptions& options) {
   };
   ingest::SyslogMessage syslog_scratch;
   event::Event ev;
-  // XML events span lines: Windows event XML is cut by element, everything else by line.
-  const Framing framing = options.format == "wef-xml" ? Framing::kXml
-                          : options.format == "auto"  ? Framing::kAuto
-                                                      : Framing::kLines;
+  // Records that span lines: Windows event XML is cut by element, HL7 v2 by message (MSH);
+  // everything else by line, unless auto-detection finds XML, HL7 or syslog octet counting.
+  const Framing framing = options.format == "wef-xml"     ? Framing::kXml
+                          : options.format == "hl7v2-adt" ? Framing::kHl7
+                          : options.format == "auto"      ? Framing::kAuto
+                                                          : Framing::kLines;
   RecordInput lines(fd, options.max_line_bytes, framing);
 
   std::string out;
   std::vector<std::uint64_t> per_rule(rules.size(), 0);
   std::vector<std::uint64_t> per_correlation(correlations.size(), 0);
   std::uint64_t events = 0, rejected = 0, blank = 0, matches = 0, correlation_alerts = 0;
+  std::uint64_t skipped = 0;  // entries of containers that hold no record of their format
+  decode::Split parts;        // the records of a line: itself, or a container's
   auto emit_alerts = [&] {
     for (const correlate::Alert& a : alerts) {
       ++per_correlation[a.correlation];
@@ -378,6 +399,12 @@ int hunt(const HuntOptions& options) {
         append_correlation_jsonl(out, correlations.at(a.correlation), a);
     }
     alerts.clear();
+  };
+  // The reason and where, never the record: it may hold personal data.
+  auto reject = [&](const std::string& code, const std::string& message) {
+    ++rejected;
+    std::fprintf(stderr, "%s:%lld: rejected [%s] %s\n", input_name.c_str(),
+                 static_cast<long long>(lines.line_number()), code.c_str(), message.c_str());
   };
   std::string_view line;
   bool read_error = false;
@@ -410,7 +437,6 @@ int hunt(const HuntOptions& options) {
       ++blank;
       continue;
     }
-    ++events;
     const pipeline::TenantState* routed = fixed;
     if (route_records) {
       const enrich::Origin origin{.syslog_host = ingest::syslog_hostname(line, syslog_scratch)};
@@ -420,62 +446,64 @@ int hunt(const HuntOptions& options) {
     decode::RecordContext ctx;
     ctx.received_ms = *received;
     if (routed != nullptr) ctx.pseudonymiser = routed->pseudonymiser.get();
-    InputDecoders::Decoded decoded =
-        input_of(routed != nullptr ? routed : &(*deployment)->unconfigured())
-            .read(line, named_format, ctx, ev);
-    const Status& s = decoded.status;
-    if (decode::is_no_event(s)) {  // a CSV header row, a framing line: no event by design
-      --events;
+    InputDecoders& input = input_of(routed != nullptr ? routed : &(*deployment)->unconfigured());
+    if (Status s = input.split(line, named_format, parts); !s.ok()) {
+      ++events;
+      reject(s.code(), s.message());  // a malformed container: one reject
       continue;
     }
-    if (!s.ok()) {
-      ++rejected;
-      std::fprintf(stderr, "%s:%lld: rejected [%s] %s\n", input_name.c_str(),
-                   static_cast<long long>(lines.line_number()), s.code().c_str(),
-                   s.message().c_str());
-      continue;
-    }
-    ev.line = lines.line_number();
-    // The establishment as written: a string, or a number such as a FINESS code written bare.
-    if (const event::Value* t = ev.get(tenant_field);
-        t != nullptr && (t->kind == event::Kind::kString || t->kind == event::Kind::kInt)) {
-      ev.tenant = t->text;
-    }
-    if (!options.tenant.empty()) {
-      ev.tenant = options.tenant;
-    } else if (routed != nullptr) {
-      // A record of one establishment's host cannot claim another's (a wall, as for topics).
-      if (!ev.tenant.empty() && ev.tenant != routed->id &&
-          (*deployment)->tenant(ev.tenant) != nullptr) {
-        ++rejected;
-        std::fprintf(stderr,
-                     "%s:%lld: rejected [tenant-conflict] the record's %s names another "
-                     "establishment than its syslog host\n",
-                     input_name.c_str(), static_cast<long long>(lines.line_number()),
-                     options.tenant_field.c_str());
+    skipped += parts.skipped;
+    // Each inner record as a record of its own: same establishment, same line.
+    for (std::string_view record : parts.records) {
+      ++events;
+      InputDecoders::Decoded decoded = input.read(record, ctx, ev);
+      const Status& s = decoded.status;
+      if (decode::is_no_event(s)) {  // a CSV header row, a framing line: no event by design
+        --events;
         continue;
       }
-      ev.tenant = routed->id;
-    }
-    const pipeline::TenantState* tenant = (*deployment)->tenant(ev.tenant);
-    enricher.enrich(ev, source_of(decoded.family),
-                    tenant != nullptr ? tenant->directory.get() : nullptr);
-    std::span<const std::uint32_t> matched = matcher.match(ev);
-    for (std::uint32_t idx : matched) {
-      ++per_rule[idx];
-      ++matches;
-      // A rule that only feeds correlations with `generate: false` does not report on its own.
-      if (!correlations.rule_reported(idx)) continue;
-      if (options.output == "text")
-        append_match_text(out, rules.rule(idx), ev);
-      else
-        append_match_jsonl(out, rules.rule(idx), ev);
-    }
-    engine.process(ev, static_cast<correlate::EventRef>(ev.line), matched, alerts);
-    emit_alerts();
-    if (out.size() > (1 << 16)) {
-      write_all(out);
-      out.clear();
+      if (!s.ok()) {
+        reject(s.code(), s.message() + inner_record_where(line, record));
+        continue;
+      }
+      ev.line = lines.line_number();
+      // The establishment as written: a string, or a number such as a FINESS code written bare.
+      if (const event::Value* t = ev.get(tenant_field);
+          t != nullptr && (t->kind == event::Kind::kString || t->kind == event::Kind::kInt)) {
+        ev.tenant = t->text;
+      }
+      if (!options.tenant.empty()) {
+        ev.tenant = options.tenant;
+      } else if (routed != nullptr) {
+        // A record of one establishment's host cannot claim another's (a wall, as for topics).
+        if (!ev.tenant.empty() && ev.tenant != routed->id &&
+            (*deployment)->tenant(ev.tenant) != nullptr) {
+          reject("tenant-conflict", "the record's " + options.tenant_field +
+                                        " names another establishment than its syslog host");
+          continue;
+        }
+        ev.tenant = routed->id;
+      }
+      const pipeline::TenantState* tenant = (*deployment)->tenant(ev.tenant);
+      enricher.enrich(ev, source_of(decoded.family),
+                      tenant != nullptr ? tenant->directory.get() : nullptr);
+      std::span<const std::uint32_t> matched = matcher.match(ev);
+      for (std::uint32_t idx : matched) {
+        ++per_rule[idx];
+        ++matches;
+        // A rule that only feeds correlations with `generate: false` does not report on its own.
+        if (!correlations.rule_reported(idx)) continue;
+        if (options.output == "text")
+          append_match_text(out, rules.rule(idx), ev);
+        else
+          append_match_jsonl(out, rules.rule(idx), ev);
+      }
+      engine.process(ev, static_cast<correlate::EventRef>(ev.line), matched, alerts);
+      emit_alerts();
+      if (out.size() > (1 << 16)) {
+        write_all(out);
+        out.clear();
+      }
     }
   }
   engine.flush(alerts);
@@ -485,9 +513,11 @@ int hunt(const HuntOptions& options) {
   if (fd > 0) ::close(fd);
 
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::fprintf(stderr, "vigie hunt: %llu events read, %llu rejected, %llu matches in %.2f s\n",
+  const std::string skipped_note =
+      skipped == 0 ? "" : ", " + std::to_string(skipped) + " container entries skipped";
+  std::fprintf(stderr, "vigie hunt: %llu events read, %llu rejected%s, %llu matches in %.2f s\n",
                static_cast<unsigned long long>(events), static_cast<unsigned long long>(rejected),
-               static_cast<unsigned long long>(matches), secs);
+               skipped_note.c_str(), static_cast<unsigned long long>(matches), secs);
   if (correlations.size() > 0) {
     const correlate::Stats& cs = engine.stats();
     auto u = [](std::uint64_t v) { return static_cast<unsigned long long>(v); };

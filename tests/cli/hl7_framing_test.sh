@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# `vigie decode` and `vigie hunt` on HL7 v2 ADT files in every layout a GAM feed comes in
+# (ingest/hl7_frame.h, picked by auto-detection on a regular file that starts with MSH):
+#   - an MLLP capture, a file with one segment per line (CRLF, LF) and a CR-only file built from
+#     the shared one-message-per-line sample decode to exactly the same JSON lines as the sample,
+#     with 0 rejects, and `vigie hunt` reads the same 3 events from them;
+#   - garbage between MLLP blocks, an oversized message and a message cut short are rejects with
+#     their line and a code (hl7_not_a_message, hl7_too_large, the decoder's), never the record's
+#     content (patient data), the other messages still come out, and the exit status is 1.
+#
+#   tests/cli/hl7_framing_test.sh VIGIE_BINARY [SOURCE_DIR]
+set -euo pipefail
+
+vigie="$1"
+source_dir="${2:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+cd "${source_dir}"
+shared="${VIGIE_SHARED_DIR:-${source_dir}/../shared}"
+failed=0
+fail() {
+  echo "FAIL: $*"
+  failed=$((failed + 1))
+}
+tmp="$(mktemp -d)"
+trap 'rm -rf "${tmp}"' EXIT
+
+# The test key (never a real one): patient identifiers become tokens, so the comparison covers them.
+install -m 0600 plugins/ehr/tests/data/test.key "${tmp}/010000099.key"
+cat >"${tmp}/vigie.yml" <<'EOF'
+version: 1
+tenants:
+  - id: "010000099"
+    name: CHU A
+    key_file: 010000099.key
+EOF
+decode() { "${vigie}" decode --family ehr --config "${tmp}/vigie.yml" --tenant 010000099 "$@"; }
+
+sample="${shared}/formats/ehr_hl7v2_pamfr_adt.er7"
+[[ -s "${sample}" ]] || fail "no shared sample ${sample}"
+decode --input "${sample}" >"${tmp}/sample.jsonl" 2>"${tmp}/sample.err" ||
+  fail "decode of the sample exited with $?: $(cat "${tmp}/sample.err")"
+grep -q '^vigie decode: 3 events decoded, 0 rejected$' "${tmp}/sample.err" ||
+  fail "sample summary: $(cat "${tmp}/sample.err")"
+grep -q '"patient.token":"pt1:' "${tmp}/sample.jsonl" || fail "the sample's events carry no patient token"
+
+# The sample's messages (one per line, segments separated by CR) in the other layouts, and the
+# bad files. Messages start on lines 1, 6 and 11 of a segment-per-line file.
+python3 - "${sample}" "${tmp}" <<'PY'
+import sys
+sample, out = sys.argv[1], sys.argv[2]
+messages = [m for m in open(sample, "rb").read().split(b"\n") if m.strip()]
+assert len(messages) == 3, len(messages)
+
+
+def lines(end):
+    return b"".join(m.replace(b"\r", end) + end for m in messages)
+
+
+def write(name, data):
+    open(f"{out}/{name}", "wb").write(data)
+
+
+write("adt.mllp", b"".join(b"\x0b" + m + b"\x1c\r" for m in messages))
+write("adt_crlf.hl7", lines(b"\r\n"))
+write("adt_lf.hl7", lines(b"\n"))
+write("adt_cr.hl7", lines(b"\r"))
+# A capture written one block per line, with noise that carries a patient's name on line 2.
+write("noise.mllp", b"\x0b" + messages[0] + b"\x1c\r\nPATIENT-TEST ALPHA keepalive\n"
+      + b"".join(b"\x0b" + m + b"\x1c\r\n" for m in messages[1:]))
+# The last message cut inside its MSH: the decoder's reject, on line 11.
+write("cut.hl7", lines(b"\n")[: lines(b"\n").rfind(b"MSH|") + 30])
+PY
+
+for layout in adt.mllp adt_crlf.hl7 adt_lf.hl7 adt_cr.hl7; do
+  decode --input "${tmp}/${layout}" >"${tmp}/${layout}.jsonl" 2>"${tmp}/${layout}.err" ||
+    fail "decode of ${layout} exited with $?: $(cat "${tmp}/${layout}.err")"
+  grep -q '^vigie decode: 3 events decoded, 0 rejected$' "${tmp}/${layout}.err" ||
+    fail "${layout} summary: $(cat "${tmp}/${layout}.err")"
+  cmp -s "${tmp}/sample.jsonl" "${tmp}/${layout}.jsonl" ||
+    fail "${layout} did not decode to the same events as the one-message-per-line sample"
+  "${vigie}" hunt --rules rules --input "${tmp}/${layout}" >/dev/null 2>"${tmp}/${layout}.hunt" ||
+    fail "hunt on ${layout} exited with $?"
+  grep -q ' 3 events read, 0 rejected,' "${tmp}/${layout}.hunt" ||
+    fail "hunt on ${layout}: $(cat "${tmp}/${layout}.hunt")"
+done
+
+# Standard input is not auto-detected: --format hl7v2-adt cuts it by message too.
+for layout in adt.mllp adt_crlf.hl7; do
+  decode --format hl7v2-adt --input - <"${tmp}/${layout}" >"${tmp}/${layout}.stdin.jsonl" 2>/dev/null ||
+    fail "decode --format hl7v2-adt of ${layout} on stdin exited with $?"
+  cmp -s "${tmp}/sample.jsonl" "${tmp}/${layout}.stdin.jsonl" ||
+    fail "${layout} on stdin with --format hl7v2-adt did not decode to the sample's events"
+done
+
+# Rejects name the line and the code, never the record: no name, IPP, INS or RPPS on stderr.
+no_content() {
+  if grep -Eq 'PATIENT-TEST|ALPHA|100000123|180019912345691|810009999982|MERCIER' "$1"; then
+    fail "$2: a reject shows the record's content"
+  fi
+}
+expect_reject() {  # file, exit status wanted, events wanted, reject line wanted (regex)
+  local status=0
+  decode --input "${tmp}/$1" "${@:5}" >"${tmp}/$1.out" 2>"${tmp}/$1.err" || status=$?
+  [[ ${status} -eq $2 ]] || fail "$1 exited ${status}, expected $2"
+  [[ "$(wc -l <"${tmp}/$1.out")" -eq $3 ]] || fail "$1: not $3 events: $(cat "${tmp}/$1.err")"
+  grep -Eq "^${tmp}/$1:$4" "${tmp}/$1.err" || fail "$1: no reject '$4': $(cat "${tmp}/$1.err")"
+  no_content "${tmp}/$1.err" "$1"
+}
+expect_reject noise.mllp 1 3 '2: rejected \[hl7_not_a_message\] '
+grep -q '^vigie decode: 3 events decoded, 1 rejected$' "${tmp}/noise.mllp.err" ||
+  fail "noise.mllp summary: $(cat "${tmp}/noise.mllp.err")"
+expect_reject cut.hl7 1 2 '11: rejected \[[a-z0-9-]+\] '
+expect_reject adt_lf.hl7 1 0 '6: rejected \[hl7_too_large\] ' --max-line-bytes 300
+[[ "$(grep -c 'rejected \[hl7_too_large\]' "${tmp}/adt_lf.hl7.err")" -eq 3 ]] ||
+  fail "not one hl7_too_large per message: $(cat "${tmp}/adt_lf.hl7.err")"
+
+if [[ ${failed} -ne 0 ]]; then
+  echo "${failed} check(s) failed"
+  exit 1
+fi
+echo "hl7 framing: ok"
