@@ -311,9 +311,6 @@ class Timers {
       ++shift_;
   }
 
-  std::int64_t tick_ms() const { return std::int64_t{1} << shift_; }
-  bool empty() const { return count_ == 0; }
-
   // `w` is the current watermark. The wheel starts, when empty, at the first bucket `w` has not
   // passed, where it would be had it been advancing all along: so a wheel rebuilt from a snapshot
   // takes the same entries at the same watermarks as the one that never stopped. A deadline
