@@ -38,8 +38,8 @@ class RecordInput {
   ~RecordInput();
 
   // The next record. kOversized: skipped, oversized_bytes() says how long it was (lines);
-  // kMalformed: the splitter's reason in error() (XML, syslog frames, HL7 v2: a snake_case code
-  // such as hl7_too_large; for HL7, line_number() is the line of the garbage or of the oversized
+  // kMalformed: the splitter's reason in error() (XML, syslog frames, HL7 v2: a lower-kebab-case code
+  // such as hl7-too-large; for HL7, line_number() is the line of the garbage or of the oversized
   // message's MSH); kError: read(2) failed (errno kept).
   Status next(std::string_view& record);
 

@@ -27,7 +27,7 @@
 // on lines of their own, as a line-oriented input presents the WEF sample) carry no event: the
 // decoder answers them with decode::kNoEventCode ("no-event"), which callers skip without counting
 // a reject. Every other failure is a reject: the XML parser's codes (ingest/xml.h:
-// xml_doctype_refused, xml_truncated, ...), "oversized", "empty", and "wef-unexpected-root" (the
+// xml-doctype-refused, xml-truncated, ...), "oversized", "empty", and "wef-unexpected-root" (the
 // root is not <Event>), "wef-several-events" (an <Events> container holding more than one event:
 // cut the stream with ingest::XmlSplitter first), "wef-no-system" (an <Event> without <System>).
 // An event written over several lines (4662's AccessList and Properties hold line breaks) is not

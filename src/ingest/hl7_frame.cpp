@@ -82,11 +82,11 @@ std::string_view hl7_frame_error_name(Hl7FrameError error) {
   // In enumerator order; the names are a stable interface (rejects, metrics, docs).
   constexpr std::array<std::string_view, kHl7FrameErrorCount> kNames = {
       "ok",
-      "hl7_not_a_message",
-      "hl7_too_large",
+      "hl7-not-a-message",
+      "hl7-too-large",
   };
   const auto i = static_cast<std::size_t>(error);
-  return i < kNames.size() ? kNames[i] : "hl7_unknown_error";
+  return i < kNames.size() ? kNames[i] : "hl7-unknown-error";
 }
 
 bool hl7_message_start(std::string_view s) {

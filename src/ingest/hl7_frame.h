@@ -14,7 +14,7 @@
 //             | end of stream
 //   noise     = blank | garbage               ; before the first message, and after an MLLP end
 //   blank     = CR | LF | VT | FS | SP | HTAB | BOM at a boundary      ; skipped
-//   garbage   = any other byte                ; hl7_not_a_message, once per run of noise
+//   garbage   = any other byte                ; hl7-not-a-message, once per run of noise
 //
 // A message is given as a record from its "MSH" to its end, less its trailing CR, LF and VT and
 // any blank line (spaces and tabs) at its end: no MLLP bytes, no BOM, no line end at the end; the
@@ -45,9 +45,9 @@ namespace vigie::ingest {
 // Every problem of a stream, with its stable name (hl7_frame_error_name()).
 enum class Hl7FrameError : std::uint8_t {
   kOk,           // "ok"
-  kNotAMessage,  // "hl7_not_a_message": bytes that are neither blank nor part of a message (before
+  kNotAMessage,  // "hl7-not-a-message": bytes that are neither blank nor part of a message (before
                  //   the first MSH, between an MLLP end and the next start): reported once per run
-  kTooLarge,     // "hl7_too_large": a message over Hl7SplitOptions::max_record_bytes
+  kTooLarge,     // "hl7-too-large": a message over Hl7SplitOptions::max_record_bytes
 };
 inline constexpr int kHl7FrameErrorCount = static_cast<int>(Hl7FrameError::kTooLarge) + 1;
 
@@ -60,7 +60,7 @@ bool hl7_message_start(std::string_view s);
 struct Hl7SplitOptions {
   // A message with a byte other than CR, LF or VT past this many bytes from its "MSH", or with
   // more than this + 16 bytes before its end (the line ends after its record included), is
-  // hl7_too_large: a record is never longer than this.
+  // hl7-too-large: a record is never longer than this.
   std::size_t max_record_bytes = 1 << 20;
 };
 
@@ -78,7 +78,7 @@ struct Hl7SplitOptions {
 //   }
 //
 // A buffer of max_record_bytes + 32 bytes always suffices: kNeedMore is never returned with more
-// than that left unconsumed. A message over the limit is reported once (hl7_too_large), as soon as
+// than that left unconsumed. A message over the limit is reported once (hl7-too-large), as soon as
 // it is known to be too large, and its bytes are discarded as they arrive up to the next message
 // start or MLLP end, so the stream stays in step.
 class Hl7Splitter {
@@ -113,7 +113,7 @@ class Hl7Splitter {
   enum class State : std::uint8_t {
     kBetween,  // before a message: skipping blanks, reporting garbage
     kMessage,  // the input starts with a message's "MSH"
-    kDiscard,  // after hl7_too_large: dropping bytes up to the next message start or MLLP end
+    kDiscard,  // after hl7-too-large: dropping bytes up to the next message start or MLLP end
   };
 
   Step step(std::string_view input, bool at_end);
@@ -121,7 +121,7 @@ class Hl7Splitter {
   Hl7SplitOptions options_;
   State state_ = State::kBetween;
   bool boundary_ = true;         // kBetween: the input's first byte follows a boundary byte
-  bool noise_reported_ = false;  // kBetween: hl7_not_a_message already given for this run
+  bool noise_reported_ = false;  // kBetween: hl7-not-a-message already given for this run
   std::size_t scanned_ = 0;      // kMessage: bytes of the message already looked at
 };
 

@@ -315,36 +315,36 @@ std::string_view syslog_error_name(SyslogError error) {
   // In enumerator order; the names are a stable interface (dead letters, metrics, docs).
   constexpr std::array<std::string_view, kSyslogErrorCount> kNames = {
       "ok",
-      "syslog_empty",
-      "syslog_not_syslog",
-      "syslog_bad_pri",
-      "syslog_bad_version",
-      "syslog_unsupported_version",
-      "syslog_truncated_header",
-      "syslog_bad_timestamp",
-      "syslog_bad_hostname",
-      "syslog_bad_app_name",
-      "syslog_bad_procid",
-      "syslog_bad_msgid",
-      "syslog_bad_structured_data",
-      "syslog_bad_sd_id",
-      "syslog_bad_sd_param",
-      "syslog_unterminated_sd",
-      "syslog_sd_too_large",
-      "syslog_bad_utf8",
-      "syslog_frame_bad_length",
-      "syslog_frame_too_large",
-      "syslog_frame_truncated",
+      "syslog-empty",
+      "syslog-not-syslog",
+      "syslog-bad-pri",
+      "syslog-bad-version",
+      "syslog-unsupported-version",
+      "syslog-truncated-header",
+      "syslog-bad-timestamp",
+      "syslog-bad-hostname",
+      "syslog-bad-app-name",
+      "syslog-bad-procid",
+      "syslog-bad-msgid",
+      "syslog-bad-structured-data",
+      "syslog-bad-sd-id",
+      "syslog-bad-sd-param",
+      "syslog-unterminated-sd",
+      "syslog-sd-too-large",
+      "syslog-bad-utf8",
+      "syslog-frame-bad-length",
+      "syslog-frame-too-large",
+      "syslog-frame-truncated",
   };
-  static_assert(kNames.back() == "syslog_frame_truncated");
+  static_assert(kNames.back() == "syslog-frame-truncated");
   const auto i = static_cast<std::size_t>(error);
-  return i < kNames.size() ? kNames[i] : "syslog_unknown_error";
+  return i < kNames.size() ? kNames[i] : "syslog-unknown-error";
 }
 
 SyslogFormat sniff_syslog(std::string_view line) {
   if (line.empty()) return SyslogFormat::kNone;
   if (line[0] == '<') {
-    // "<" DIGIT is taken as a PRI even when broken ("<999>"): parsing then says syslog_bad_pri.
+    // "<" DIGIT is taken as a PRI even when broken ("<999>"): parsing then says syslog-bad-pri.
     if (line.size() < 2 || !is_digit(line[1])) return SyslogFormat::kNone;
     std::size_t i = 1;
     while (i < line.size() && i <= 4 && is_digit(line[i])) ++i;

@@ -87,26 +87,26 @@ SyslogFormat sniff_syslog(std::string_view line);
 // Every malformed case, with its stable name (syslog_error_name()).
 enum class SyslogError : std::uint8_t {
   kOk,                  // "ok"
-  kEmpty,               // "syslog_empty": empty line
-  kNotSyslog,           // "syslog_not_syslog": parse_syslog() on a line sniff_syslog() calls kNone
-  kBadPri,              // "syslog_bad_pri": "<" without a valid "<0>".."<191>"
-  kBadVersion,          // "syslog_bad_version": RFC 5424 VERSION missing or not a number
-  kUnsupportedVersion,  // "syslog_unsupported_version": a VERSION other than 1
-  kTruncatedHeader,     // "syslog_truncated_header": the line ends inside the RFC 5424 header
-  kBadTimestamp,        // "syslog_bad_timestamp": a stamp with out-of-range or unreadable values
-  kBadHostname,         // "syslog_bad_hostname": empty, over 255 octets or not printable ASCII
-  kBadAppName,          // "syslog_bad_app_name": empty, over 48 octets or not printable ASCII
-  kBadProcId,           // "syslog_bad_procid": empty, over 128 octets or not printable ASCII
-  kBadMsgId,            // "syslog_bad_msgid": empty, over 32 octets or not printable ASCII
-  kBadStructuredData,   // "syslog_bad_structured_data": neither "-" nor "[", or no SP after it
-  kBadSdId,             // "syslog_bad_sd_id": SD-ID empty, over 32 octets or a forbidden octet
-  kBadSdParam,          // "syslog_bad_sd_param": bad PARAM-NAME, no "=" or no opening quote
-  kUnterminatedSd,      // "syslog_unterminated_sd": the line ends inside an SD-ELEMENT
-  kSdTooLarge,          // "syslog_sd_too_large": over kMaxSdElements or kMaxSdParams
-  kBadUtf8,             // "syslog_bad_utf8": MSG starts with a BOM but is not valid UTF-8
-  kFrameBadLength,      // "syslog_frame_bad_length": octet count not a number, 0 or leading 0
-  kFrameTooLarge,       // "syslog_frame_too_large": a frame over FrameOptions::max_frame_bytes
-  kFrameTruncated,      // "syslog_frame_truncated": the stream ends inside an octet-counted frame
+  kEmpty,               // "syslog-empty": empty line
+  kNotSyslog,           // "syslog-not-syslog": parse_syslog() on a line sniff_syslog() calls kNone
+  kBadPri,              // "syslog-bad-pri": "<" without a valid "<0>".."<191>"
+  kBadVersion,          // "syslog-bad-version": RFC 5424 VERSION missing or not a number
+  kUnsupportedVersion,  // "syslog-unsupported-version": a VERSION other than 1
+  kTruncatedHeader,     // "syslog-truncated-header": the line ends inside the RFC 5424 header
+  kBadTimestamp,        // "syslog-bad-timestamp": a stamp with out-of-range or unreadable values
+  kBadHostname,         // "syslog-bad-hostname": empty, over 255 octets or not printable ASCII
+  kBadAppName,          // "syslog-bad-app-name": empty, over 48 octets or not printable ASCII
+  kBadProcId,           // "syslog-bad-procid": empty, over 128 octets or not printable ASCII
+  kBadMsgId,            // "syslog-bad-msgid": empty, over 32 octets or not printable ASCII
+  kBadStructuredData,   // "syslog-bad-structured-data": neither "-" nor "[", or no SP after it
+  kBadSdId,             // "syslog-bad-sd-id": SD-ID empty, over 32 octets or a forbidden octet
+  kBadSdParam,          // "syslog-bad-sd-param": bad PARAM-NAME, no "=" or no opening quote
+  kUnterminatedSd,      // "syslog-unterminated-sd": the line ends inside an SD-ELEMENT
+  kSdTooLarge,          // "syslog-sd-too-large": over kMaxSdElements or kMaxSdParams
+  kBadUtf8,             // "syslog-bad-utf8": MSG starts with a BOM but is not valid UTF-8
+  kFrameBadLength,      // "syslog-frame-bad-length": octet count not a number, 0 or leading 0
+  kFrameTooLarge,       // "syslog-frame-too-large": a frame over FrameOptions::max_frame_bytes
+  kFrameTruncated,      // "syslog-frame-truncated": the stream ends inside an octet-counted frame
 };
 inline constexpr int kSyslogErrorCount = static_cast<int>(SyslogError::kFrameTruncated) + 1;
 

@@ -147,39 +147,39 @@ std::string_view xml_error_name(XmlError error) {
     case XmlError::kOk:
       return "ok";
     case XmlError::kEmpty:
-      return "xml_empty";
+      return "xml-empty";
     case XmlError::kTooLarge:
-      return "xml_too_large";
+      return "xml-too-large";
     case XmlError::kBadUtf8:
-      return "xml_bad_utf8";
+      return "xml-bad-utf8";
     case XmlError::kBadChar:
-      return "xml_bad_char";
+      return "xml-bad-char";
     case XmlError::kDoctypeRefused:
-      return "xml_doctype_refused";
+      return "xml-doctype-refused";
     case XmlError::kBadEntity:
-      return "xml_bad_entity";
+      return "xml-bad-entity";
     case XmlError::kBadName:
-      return "xml_bad_name";
+      return "xml-bad-name";
     case XmlError::kBadAttribute:
-      return "xml_bad_attribute";
+      return "xml-bad-attribute";
     case XmlError::kTooManyAttributes:
-      return "xml_too_many_attributes";
+      return "xml-too-many-attributes";
     case XmlError::kUnbalanced:
-      return "xml_unbalanced";
+      return "xml-unbalanced";
     case XmlError::kTooDeep:
-      return "xml_too_deep";
+      return "xml-too-deep";
     case XmlError::kStrayContent:
-      return "xml_stray_content";
+      return "xml-stray-content";
     case XmlError::kBadDeclaration:
-      return "xml_bad_declaration";
+      return "xml-bad-declaration";
     case XmlError::kUnsupportedEncoding:
-      return "xml_unsupported_encoding";
+      return "xml-unsupported-encoding";
     case XmlError::kMalformed:
-      return "xml_malformed";
+      return "xml-malformed";
     case XmlError::kTruncated:
-      return "xml_truncated";
+      return "xml-truncated";
   }
-  return "xml_unknown";
+  return "xml-unknown";
 }
 
 std::string_view xml_error_message(XmlError error) {

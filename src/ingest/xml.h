@@ -7,7 +7,7 @@
 //   xmldecl   = "<?xml" S "version" Eq ( '"1.' 1*DIGIT '"' | "'1." 1*DIGIT "'" )
 //               [ S "encoding" Eq quoted-encoding ] [ S "standalone" Eq quoted-yes-no ] [ S ] "?>"
 //               ; only at the very start; the encoding, when named, must be UTF-8 or US-ASCII
-//               ; (case-insensitive): anything else is xml_unsupported_encoding
+//               ; (case-insensitive): anything else is xml-unsupported-encoding
 //   misc      = comment | pi | S
 //   element   = "<" qname *( S attribute ) [ S ] ( "/>" | ">" content "</" qname [ S ] ">" )
 //   attribute = qname [ S ] "=" [ S ] ( '"' *( char - '<' ) '"' | "'" *( char - '<' ) "'" )
@@ -23,8 +23,8 @@
 //
 // Refused, never expanded, never fetched: "<!DOCTYPE", and any other markup declaration
 // ("<!ENTITY", "<!ELEMENT", "<!ATTLIST", "<!NOTATION", indeed "<!" followed by a letter),
-// anywhere in the input: xml_doctype_refused. An entity reference other than the five predefined
-// ones is xml_bad_entity (there is no DTD to declare it). So no billion laughs, no external entity
+// anywhere in the input: xml-doctype-refused. An entity reference other than the five predefined
+// ones is xml-bad-entity (there is no DTD to declare it). So no billion laughs, no external entity
 // (XXE), no network or file access.
 //
 // Deviations from the specification, on purpose:
@@ -33,7 +33,7 @@
 //   - "]]>" in character data is accepted (harmless for logs).
 //   - Namespaces are not resolved: names are kept as written ("prefix:local"), xmlns attributes
 //     are ordinary attributes. A name with more than one ':' or an empty prefix or local part is
-//     xml_bad_name.
+//     xml-bad-name.
 // What it does as the specification says: line ends in text and attribute values are normalised
 // (CR LF and a lone CR become LF, §2.11), and so are attribute values (a literal tab, LF or CR
 // becomes a space, §3.3.3; a character reference such as "&#10;" is kept as the character).
@@ -71,29 +71,29 @@ namespace vigie::ingest {
 // Every way an input can be refused, with its stable name (xml_error_name()).
 enum class XmlError : std::uint8_t {
   kOk,                   // "ok"
-  kEmpty,                // "xml_empty": no root element (nothing, or only whitespace and misc)
-  kTooLarge,             // "xml_too_large": the input is longer than XmlOptions::max_bytes
-  kBadUtf8,              // "xml_bad_utf8": not well-formed UTF-8 (overlong, surrogate, above
+  kEmpty,                // "xml-empty": no root element (nothing, or only whitespace and misc)
+  kTooLarge,             // "xml-too-large": the input is longer than XmlOptions::max_bytes
+  kBadUtf8,              // "xml-bad-utf8": not well-formed UTF-8 (overlong, surrogate, above
                          //   U+10FFFF, cut short), a UTF-16/32 byte order mark included
-  kBadChar,              // "xml_bad_char": a character XML forbids (C0 controls except tab, LF,
+  kBadChar,              // "xml-bad-char": a character XML forbids (C0 controls except tab, LF,
                          //   CR; U+FFFE; U+FFFF)
-  kDoctypeRefused,       // "xml_doctype_refused": a DTD or any other markup declaration
-  kBadEntity,            // "xml_bad_entity": '&' not starting one of the five predefined
+  kDoctypeRefused,       // "xml-doctype-refused": a DTD or any other markup declaration
+  kBadEntity,            // "xml-bad-entity": '&' not starting one of the five predefined
                          //   entities or a well-formed character reference, or a reference to a
                          //   code point XML forbids (NUL, a surrogate, above U+10FFFF, ...)
-  kBadName,              // "xml_bad_name": an element or attribute name missing or malformed
-  kBadAttribute,         // "xml_bad_attribute": no '=' or no quotes, '<' in a value, the same
+  kBadName,              // "xml-bad-name": an element or attribute name missing or malformed
+  kBadAttribute,         // "xml-bad-attribute": no '=' or no quotes, '<' in a value, the same
                          //   attribute twice, or no space between two attributes
-  kTooManyAttributes,    // "xml_too_many_attributes": over XmlOptions::max_attributes on one tag
-  kUnbalanced,           // "xml_unbalanced": an end tag that does not close the open element
-  kTooDeep,              // "xml_too_deep": elements nested deeper than XmlOptions::max_depth
-  kStrayContent,         // "xml_stray_content": text, CDATA or a second element outside the root
-  kBadDeclaration,       // "xml_bad_declaration": a malformed XML declaration, or "<?xml" other
+  kTooManyAttributes,    // "xml-too-many-attributes": over XmlOptions::max_attributes on one tag
+  kUnbalanced,           // "xml-unbalanced": an end tag that does not close the open element
+  kTooDeep,              // "xml-too-deep": elements nested deeper than XmlOptions::max_depth
+  kStrayContent,         // "xml-stray-content": text, CDATA or a second element outside the root
+  kBadDeclaration,       // "xml-bad-declaration": a malformed XML declaration, or "<?xml" other
                          //   than at the very start
-  kUnsupportedEncoding,  // "xml_unsupported_encoding": the declaration names another encoding
-  kMalformed,            // "xml_malformed": any other syntax error ("--" in a comment, a
+  kUnsupportedEncoding,  // "xml-unsupported-encoding": the declaration names another encoding
+  kMalformed,            // "xml-malformed": any other syntax error ("--" in a comment, a
                          //   processing instruction without a target, "<" before a space, ...)
-  kTruncated,            // "xml_truncated": the input ends inside markup or an element
+  kTruncated,            // "xml-truncated": the input ends inside markup or an element
 };
 inline constexpr int kXmlErrorCount = static_cast<int>(XmlError::kTruncated) + 1;
 
@@ -102,9 +102,9 @@ std::string_view xml_error_name(XmlError error);
 std::string_view xml_error_message(XmlError error);
 
 struct XmlOptions {
-  std::size_t max_bytes = 1 << 20;   // longer input -> xml_too_large
-  std::size_t max_depth = 64;        // the root is depth 1; deeper -> xml_too_deep
-  std::size_t max_attributes = 256;  // per tag; more -> xml_too_many_attributes
+  std::size_t max_bytes = 1 << 20;   // longer input -> xml-too-large
+  std::size_t max_depth = 64;        // the root is depth 1; deeper -> xml-too-deep
+  std::size_t max_attributes = 256;  // per tag; more -> xml-too-many-attributes
 };
 
 // "ev:Event" -> "Event"; a name without prefix is its own local name.
@@ -202,7 +202,7 @@ class XmlReader {
 // ---- Splitting a stream of records -------------------------------------------------------------
 
 struct XmlSplitOptions {
-  std::size_t max_record_bytes = 1 << 20;  // a record not closed within that -> xml_too_large
+  std::size_t max_record_bytes = 1 << 20;  // a record not closed within that -> xml-too-large
   // A top-level element of this name (as written) is a container, not a record: its start and
   // end tags are skipped and its children are the records (wevtutil /e:Events, the WEF sample's
   // <Events>). Empty: no container.
@@ -230,7 +230,7 @@ struct XmlSplitOptions {
 // respected); anything else at the top level (text, "<!DOCTYPE ...>", a stray end tag) is a
 // record of its own, up to the next '<' or '>', so that the parser rejects it with its reason.
 // Anything longer than max_record_bytes (a record, or a comment to skip) is reported once
-// (xml_too_large) and the stream is discarded up to the next line that starts with '<', whether
+// (xml-too-large) and the stream is discarded up to the next line that starts with '<', whether
 // its end was in sight or not: the records are the same whatever the cuts between reads. Each
 // call scans the pending record from its start: pass reads of a few KiB or more and the whole is
 // linear. A malformed record (an unclosed tag) may swallow the records after it, up to
@@ -239,7 +239,7 @@ class XmlSplitter {
  public:
   enum class Outcome : std::uint8_t {
     kRecord,    // `record` is the next one
-    kError,     // `error` says why (xml_too_large); call again for what follows
+    kError,     // `error` says why (xml-too-large); call again for what follows
     kNeedMore,  // next(): the input holds no complete record (what it holds is kept unconsumed)
     kEnd,       // finish(): nothing left
   };

@@ -79,7 +79,7 @@ sed -n 2,3p "${tmp}/mixed.log" >"${tmp}/no-session.log"
 
 # RFC 6587 octet counting (a TCP capture, rsyslog with octet-counted framing): each frame is one
 # record even when its MSG spans lines (pretty-printed ATNA XML); a frame cut short at the end of
-# the file is a reject (syslog_frame_truncated) with the line where it starts.
+# the file is a reject (syslog-frame-truncated) with the line where it starts.
 atna="${shared}/formats/ehr_atna_rfc5424_dicom_auditmessage.log"
 grep -v '^#' "${atna}" | grep . >"${tmp}/atna.log"
 python3 - "${tmp}/atna.log" "${tmp}/atna_octets.log" <<'PY'
@@ -106,7 +106,7 @@ status=0
 "${vigie}" decode --family ehr --input "${tmp}/atna_octets.log.cut" >/dev/null 2>"${tmp}/cut.err" || status=$?
 [[ ${status} -eq 1 ]] || fail "a truncated frame exited ${status}, expected 1"
 last_start="$(cat "${tmp}/atna_octets.log.last")"
-grep -q "atna_octets.log.cut:${last_start}: rejected \[syslog_frame_truncated\]" "${tmp}/cut.err" ||
+grep -q "atna_octets.log.cut:${last_start}: rejected \[syslog-frame-truncated\]" "${tmp}/cut.err" ||
   fail "truncated frame: $(cat "${tmp}/cut.err")"
 
 # Bad records: reported by line and reason, without their content; the rest still decoded.

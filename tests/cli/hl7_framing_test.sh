@@ -5,7 +5,7 @@
 #     the shared one-message-per-line sample decode to exactly the same JSON lines as the sample,
 #     with 0 rejects, and `vigie hunt` reads the same 3 events from them;
 #   - garbage between MLLP blocks, an oversized message and a message cut short are rejects with
-#     their line and a code (hl7_not_a_message, hl7_too_large, the decoder's), never the record's
+#     their line and a code (hl7-not-a-message, hl7-too-large, the decoder's), never the record's
 #     content (patient data), the other messages still come out, and the exit status is 1.
 #
 #   tests/cli/hl7_framing_test.sh VIGIE_BINARY [SOURCE_DIR]
@@ -105,13 +105,13 @@ expect_reject() {  # file, exit status wanted, events wanted, reject line wanted
   grep -Eq "^${tmp}/$1:$4" "${tmp}/$1.err" || fail "$1: no reject '$4': $(cat "${tmp}/$1.err")"
   no_content "${tmp}/$1.err" "$1"
 }
-expect_reject noise.mllp 1 3 '2: rejected \[hl7_not_a_message\] '
+expect_reject noise.mllp 1 3 '2: rejected \[hl7-not-a-message\] '
 grep -q '^vigie decode: 3 events decoded, 1 rejected$' "${tmp}/noise.mllp.err" ||
   fail "noise.mllp summary: $(cat "${tmp}/noise.mllp.err")"
 expect_reject cut.hl7 1 2 '11: rejected \[[a-z0-9-]+\] '
-expect_reject adt_lf.hl7 1 0 '6: rejected \[hl7_too_large\] ' --max-line-bytes 300
-[[ "$(grep -c 'rejected \[hl7_too_large\]' "${tmp}/adt_lf.hl7.err")" -eq 3 ]] ||
-  fail "not one hl7_too_large per message: $(cat "${tmp}/adt_lf.hl7.err")"
+expect_reject adt_lf.hl7 1 0 '6: rejected \[hl7-too-large\] ' --max-line-bytes 300
+[[ "$(grep -c 'rejected \[hl7-too-large\]' "${tmp}/adt_lf.hl7.err")" -eq 3 ]] ||
+  fail "not one hl7-too-large per message: $(cat "${tmp}/adt_lf.hl7.err")"
 
 if [[ ${failed} -ne 0 ]]; then
   echo "${failed} check(s) failed"

@@ -49,7 +49,7 @@ const Zone& zone() {
 
 void check_message(SyslogError e, const SyslogMessage& m, std::string_view line) {
   const std::string_view name = vigie::ingest::syslog_error_name(e);
-  check(name == "ok" || (name.starts_with("syslog_") && name != "syslog_unknown_error"));
+  check(name == "ok" || (name.starts_with("syslog-") && name != "syslog-unknown-error"));
   if (e != SyslogError::kOk) {
     check(m.format == SyslogFormat::kNone && m.msg.empty() && m.hostname.empty() &&
           m.sd_elements.empty() && m.sd_params.empty() && m.error_at <= line.size());

@@ -151,7 +151,7 @@ std::vector<std::string> split_all(std::string_view in, std::size_t chunk) {
 }
 
 bool known_wef_code(std::string_view code) {
-  if (code.starts_with("xml_")) return true;
+  if (code.starts_with("xml-")) return true;
   for (std::string_view k : {"oversized", "empty", "no-event", "wef-unexpected-root",
                              "wef-several-events", "wef-no-system"}) {
     if (code == k) return true;

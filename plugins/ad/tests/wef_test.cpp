@@ -185,11 +185,11 @@ TEST(Wef, TheSampleLineByLine) {
                                          "ok",
                                          "ok",
                                          "ok",
-                                         "xml_truncated",
-                                         "xml_unbalanced",
-                                         "xml_stray_content",
-                                         "xml_stray_content",
-                                         "xml_unbalanced",
+                                         "xml-truncated",
+                                         "xml-unbalanced",
+                                         "xml-stray-content",
+                                         "xml-stray-content",
+                                         "xml-unbalanced",
                                          "ok",
                                          "no-event"};
   EXPECT_EQ(codes, want);
@@ -474,18 +474,18 @@ TEST(Wef, HostileAndBrokenRecordsAreRejectedWithAReason) {
       {"<?xml version=\"1.0\"?><!DOCTYPE Event [<!ENTITY a \"" + secret +
            "\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;\">]><Event><System><EventID>1</EventID>"
            "</System><EventData><Data Name='TargetUserName'>&b;</Data></EventData></Event>",
-       "xml_doctype_refused"},
+       "xml-doctype-refused"},
       {"<!DOCTYPE Event [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><Event><System/>"
        "<EventData><Data Name='X'>&xxe;</Data></EventData></Event>",
-       "xml_doctype_refused"},
+       "xml-doctype-refused"},
       {"<Event><System><EventID>1</EventID></System><EventData><Data Name='X'>&xxe;</Data>"
        "</EventData></Event>",
-       "xml_bad_entity"},
+       "xml-bad-entity"},
       {"<Event><System><EventID>1</EventID></System><EventData><Data Name='X'>" + secret,
-       "xml_truncated"},
-      {"<Event><System><EventID>1</EventID></System>\xFF</Event>", "xml_bad_utf8"},
-      {"<Event><System><EventID>1</EventID></Sys></Event>", "xml_unbalanced"},
-      {"<Event><System><EventID>1</EventID></System></Event><Event/>", "xml_stray_content"},
+       "xml-truncated"},
+      {"<Event><System><EventID>1</EventID></System>\xFF</Event>", "xml-bad-utf8"},
+      {"<Event><System><EventID>1</EventID></Sys></Event>", "xml-unbalanced"},
+      {"<Event><System><EventID>1</EventID></System></Event><Event/>", "xml-stray-content"},
       {"<AuditMessage><System/></AuditMessage>", "wef-unexpected-root"},
       {"<Events><Foo/></Events>", "wef-unexpected-root"},
       {"<Events><Event><System/></Event><Event><System/></Event></Events>", "wef-several-events"},
@@ -504,7 +504,7 @@ TEST(Wef, HostileAndBrokenRecordsAreRejectedWithAReason) {
   // Deep nesting inside EventData.
   std::string deep = "<Event><System/><EventData>";
   for (int i = 0; i < 200; ++i) deep += "<a>";
-  EXPECT_EQ(decode_one(*d, deep, e).code(), "xml_too_deep");
+  EXPECT_EQ(decode_one(*d, deep, e).code(), "xml-too-deep");
 }
 
 TEST(Wef, OversizedRecords) {

@@ -75,10 +75,10 @@ TEST(Hl7Frame, MessageStartAndErrorNames) {
   EXPECT_FALSE(hl7_message_start("msh|"));
   EXPECT_FALSE(hl7_message_start("\x0BMSH|"));  // the caller strips the MLLP start
   EXPECT_EQ(hl7_frame_error_name(Hl7FrameError::kOk), "ok");
-  EXPECT_EQ(hl7_frame_error_name(Hl7FrameError::kNotAMessage), "hl7_not_a_message");
-  EXPECT_EQ(hl7_frame_error_name(Hl7FrameError::kTooLarge), "hl7_too_large");
+  EXPECT_EQ(hl7_frame_error_name(Hl7FrameError::kNotAMessage), "hl7-not-a-message");
+  EXPECT_EQ(hl7_frame_error_name(Hl7FrameError::kTooLarge), "hl7-too-large");
   EXPECT_EQ(hl7_frame_error_name(static_cast<Hl7FrameError>(kHl7FrameErrorCount)),
-            "hl7_unknown_error");
+            "hl7-unknown-error");
 }
 
 TEST(Hl7Frame, MllpBlocksSeveralInOneRead) {
@@ -168,14 +168,14 @@ TEST(Hl7Frame, BlanksBeforeAndBetweenMessagesAreSkipped) {
 TEST(Hl7Frame, GarbageBeforeAMessageIsReportedOnce) {
   // A run of garbage, however long and however many lines, is one error, then the messages.
   const std::string junk = "# exported 2026-03-10\nnot hl7 at all\n PID|1\n";
-  expect_same_whatever_the_cuts(junk + kA + "\n" + kB, 1 << 20, {"!hl7_not_a_message", kA, kB});
+  expect_same_whatever_the_cuts(junk + kA + "\n" + kB, 1 << 20, {"!hl7-not-a-message", kA, kB});
   // Between MLLP blocks: once per run.
   expect_same_whatever_the_cuts(mllp(kA) + "xx" + mllp(kB) + "yy\r\nzz" + mllp(kC), 1 << 20,
-                                {kA, "!hl7_not_a_message", kB, "!hl7_not_a_message", kC});
+                                {kA, "!hl7-not-a-message", kB, "!hl7-not-a-message", kC});
   // Garbage and nothing else; a lone "MS" at the end; a BOM that is not one.
-  EXPECT_EQ(split("garbage"), Records{"!hl7_not_a_message"});
-  expect_same_whatever_the_cuts("\nMS", 1 << 20, {"!hl7_not_a_message"});
-  expect_same_whatever_the_cuts("\xEF\xBB" + kA, 1 << 20, {"!hl7_not_a_message"});
+  EXPECT_EQ(split("garbage"), Records{"!hl7-not-a-message"});
+  expect_same_whatever_the_cuts("\nMS", 1 << 20, {"!hl7-not-a-message"});
+  expect_same_whatever_the_cuts("\xEF\xBB" + kA, 1 << 20, {"!hl7-not-a-message"});
 
   // The error points at the garbage, after the blanks skipped before it.
   Hl7Splitter s;
@@ -211,13 +211,13 @@ TEST(Hl7Frame, OversizedMessagesAreReportedOnceAndSkipped) {
   const std::size_t max = 100;
   // In a segment-per-line file, an MLLP capture, a CR-only file, and as the last message.
   expect_same_whatever_the_cuts(kA + "\n" + with_segment_ends(big, "\n") + "\n" + kB + "\n", max,
-                                {kA, "!hl7_too_large", kB});
-  expect_same_whatever_the_cuts(mllp(kA) + mllp(big) + mllp(kB), max, {kA, "!hl7_too_large", kB});
-  expect_same_whatever_the_cuts(kA + "\r" + big + "\r" + kB, max, {kA, "!hl7_too_large", kB});
-  expect_same_whatever_the_cuts(kA + "\n" + big, max, {kA, "!hl7_too_large"});
+                                {kA, "!hl7-too-large", kB});
+  expect_same_whatever_the_cuts(mllp(kA) + mllp(big) + mllp(kB), max, {kA, "!hl7-too-large", kB});
+  expect_same_whatever_the_cuts(kA + "\r" + big + "\r" + kB, max, {kA, "!hl7-too-large", kB});
+  expect_same_whatever_the_cuts(kA + "\n" + big, max, {kA, "!hl7-too-large"});
   // Garbage after an oversized MLLP block is reported as such.
   expect_same_whatever_the_cuts(mllp(big) + "junk" + mllp(kB), max,
-                                {"!hl7_too_large", "!hl7_not_a_message", kB});
+                                {"!hl7-too-large", "!hl7-not-a-message", kB});
 }
 
 TEST(Hl7Frame, TheLimitIsOnTheRecord) {
@@ -227,11 +227,11 @@ TEST(Hl7Frame, TheLimitIsOnTheRecord) {
   expect_same_whatever_the_cuts(at_limit + "\r\n\r\n\n" + at_limit, 100, {at_limit, at_limit});
   expect_same_whatever_the_cuts(mllp(at_limit) + mllp(at_limit), 100, {at_limit, at_limit});
   // ...one more byte of content does, and so do more than 16 bytes of line ends.
-  expect_same_whatever_the_cuts(at_limit + "y\n" + at_limit, 100, {"!hl7_too_large", at_limit});
+  expect_same_whatever_the_cuts(at_limit + "y\n" + at_limit, 100, {"!hl7-too-large", at_limit});
   // (spaces are content, even on a blank line the record would leave out)
-  expect_same_whatever_the_cuts(at_limit + "\r\n  \r\n" + kA, 100, {"!hl7_too_large", kA});
+  expect_same_whatever_the_cuts(at_limit + "\r\n  \r\n" + kA, 100, {"!hl7-too-large", kA});
   expect_same_whatever_the_cuts(at_limit + std::string(17, '\n') + "\x1C" + mllp(at_limit), 100,
-                                {"!hl7_too_large", at_limit});
+                                {"!hl7-too-large", at_limit});
   expect_same_whatever_the_cuts(at_limit + std::string(16, '\n') + "\x1C" + mllp(at_limit), 100,
                                 {at_limit, at_limit});
 }
@@ -241,7 +241,7 @@ TEST(Hl7Frame, PendingBytesStayBounded) {
   // harness checks max + 32 after each read), and the error comes once.
   const std::string huge = "MSH|" + std::string(5000, 'z') + "\r" + std::string(3000, '\n') + "x";
   EXPECT_EQ(split(huge + "\n" + kA, 100, std::vector<std::size_t>(huge.size() / 7 + 1, 7)),
-            (Records{"!hl7_too_large", kA}));
+            (Records{"!hl7-too-large", kA}));
 }
 
 TEST(Hl7Frame, ByteByByteFeedingIsLinear) {

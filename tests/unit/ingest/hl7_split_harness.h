@@ -55,7 +55,7 @@ std::vector<std::string> hl7_split_in_chunks(std::string_view stream, Hl7SplitOp
           violation("error not pointing at a consumed byte");
         }
         const std::string_view name = hl7_frame_error_name(s.error);
-        if (!name.starts_with("hl7_") || name == "hl7_unknown_error") violation("error name");
+        if (!name.starts_with("hl7-") || name == "hl7-unknown-error") violation("error name");
         out.push_back("!" + std::string(name));
       } else {
         if (s.outcome != (at_end ? Outcome::kEnd : Outcome::kNeedMore)) violation("wrong outcome");

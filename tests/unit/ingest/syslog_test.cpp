@@ -350,40 +350,40 @@ TEST(SyslogError, EveryCodeHasAStableNameAndATest) {
   for (int i = 0; i < kSyslogErrorCount; ++i) {
     const auto e = static_cast<SyslogError>(i);
     const std::string_view name = syslog_error_name(e);
-    EXPECT_TRUE(name == "ok" || name.starts_with("syslog_")) << name;
+    EXPECT_TRUE(name == "ok" || name.starts_with("syslog-")) << name;
     EXPECT_TRUE(names.insert(name).second) << "duplicate name " << name;
     // Header errors are tested above, framing errors in syslog_frame_test.cpp.
-    if (e != SyslogError::kOk && !name.starts_with("syslog_frame_")) {
+    if (e != SyslogError::kOk && !name.starts_with("syslog-frame-")) {
       EXPECT_TRUE(tested.count(e)) << "no malformed line for " << name;
     }
   }
   // The names are an interface (dead letters, metrics, docs/sources.md): pinned one by one.
   const std::vector<std::pair<SyslogError, std::string_view>> pinned = {
       {SyslogError::kOk, "ok"},
-      {SyslogError::kEmpty, "syslog_empty"},
-      {SyslogError::kNotSyslog, "syslog_not_syslog"},
-      {SyslogError::kBadPri, "syslog_bad_pri"},
-      {SyslogError::kBadVersion, "syslog_bad_version"},
-      {SyslogError::kUnsupportedVersion, "syslog_unsupported_version"},
-      {SyslogError::kTruncatedHeader, "syslog_truncated_header"},
-      {SyslogError::kBadTimestamp, "syslog_bad_timestamp"},
-      {SyslogError::kBadHostname, "syslog_bad_hostname"},
-      {SyslogError::kBadAppName, "syslog_bad_app_name"},
-      {SyslogError::kBadProcId, "syslog_bad_procid"},
-      {SyslogError::kBadMsgId, "syslog_bad_msgid"},
-      {SyslogError::kBadStructuredData, "syslog_bad_structured_data"},
-      {SyslogError::kBadSdId, "syslog_bad_sd_id"},
-      {SyslogError::kBadSdParam, "syslog_bad_sd_param"},
-      {SyslogError::kUnterminatedSd, "syslog_unterminated_sd"},
-      {SyslogError::kSdTooLarge, "syslog_sd_too_large"},
-      {SyslogError::kBadUtf8, "syslog_bad_utf8"},
-      {SyslogError::kFrameBadLength, "syslog_frame_bad_length"},
-      {SyslogError::kFrameTooLarge, "syslog_frame_too_large"},
-      {SyslogError::kFrameTruncated, "syslog_frame_truncated"},
+      {SyslogError::kEmpty, "syslog-empty"},
+      {SyslogError::kNotSyslog, "syslog-not-syslog"},
+      {SyslogError::kBadPri, "syslog-bad-pri"},
+      {SyslogError::kBadVersion, "syslog-bad-version"},
+      {SyslogError::kUnsupportedVersion, "syslog-unsupported-version"},
+      {SyslogError::kTruncatedHeader, "syslog-truncated-header"},
+      {SyslogError::kBadTimestamp, "syslog-bad-timestamp"},
+      {SyslogError::kBadHostname, "syslog-bad-hostname"},
+      {SyslogError::kBadAppName, "syslog-bad-app-name"},
+      {SyslogError::kBadProcId, "syslog-bad-procid"},
+      {SyslogError::kBadMsgId, "syslog-bad-msgid"},
+      {SyslogError::kBadStructuredData, "syslog-bad-structured-data"},
+      {SyslogError::kBadSdId, "syslog-bad-sd-id"},
+      {SyslogError::kBadSdParam, "syslog-bad-sd-param"},
+      {SyslogError::kUnterminatedSd, "syslog-unterminated-sd"},
+      {SyslogError::kSdTooLarge, "syslog-sd-too-large"},
+      {SyslogError::kBadUtf8, "syslog-bad-utf8"},
+      {SyslogError::kFrameBadLength, "syslog-frame-bad-length"},
+      {SyslogError::kFrameTooLarge, "syslog-frame-too-large"},
+      {SyslogError::kFrameTruncated, "syslog-frame-truncated"},
   };
   ASSERT_EQ(pinned.size(), static_cast<std::size_t>(kSyslogErrorCount));
   for (const auto& [error, name] : pinned) EXPECT_EQ(syslog_error_name(error), name);
-  EXPECT_EQ(syslog_error_name(static_cast<SyslogError>(200)), "syslog_unknown_error");
+  EXPECT_EQ(syslog_error_name(static_cast<SyslogError>(200)), "syslog-unknown-error");
 }
 
 // ---- Sniffing -----------------------------------------------------------------------------------
@@ -401,7 +401,7 @@ TEST(Sniff, Formats) {
            Case{"<34>Oct 11 22:14:15 mymachine su: 'su root' failed", SyslogFormat::kRfc3164},
            Case{"<185>date=2026-03-14 time=01:02:11", SyslogFormat::kRfc3164},
            Case{"<166>Mar 14 2026 01:03:05 ASA-GHT-01 : %ASA-6-113005", SyslogFormat::kRfc3164},
-           Case{"<999>broken", SyslogFormat::kRfc3164},  // parse says syslog_bad_pri
+           Case{"<999>broken", SyslogFormat::kRfc3164},  // parse says syslog-bad-pri
            Case{"<13>", SyslogFormat::kRfc3164},
            Case{"Mar 14 01:01:58 ovpn-ght01 openvpn[2231]: x", SyslogFormat::kRfc3164},
            Case{"Mar  4 01:01:58 h x", SyslogFormat::kRfc3164},
