@@ -81,56 +81,36 @@ std::size_t offset_in(std::string_view part, std::string_view pending) {
   return static_cast<std::size_t>(part.data() - pending.data());
 }
 
-Cut cut(ingest::XmlSplitter& splitter, std::string_view pending, bool eof) {
-  const ingest::XmlSplitter::Step s = eof ? splitter.finish(pending) : splitter.next(pending);
-  using O = ingest::XmlSplitter::Outcome;
-  switch (s.outcome) {
-    case O::kRecord:
-      return {Cut::Kind::kRecord, s.record, {}, s.consumed, offset_in(s.record, pending)};
-    case O::kError:
-      return {Cut::Kind::kError, {}, ingest::xml_error_name(s.error), s.consumed};
-    case O::kNeedMore:
-      return {Cut::Kind::kNeedMore, {}, {}, s.consumed};
-    case O::kEnd:
-      break;
-  }
-  return {Cut::Kind::kEnd, {}, {}, s.consumed};
+// What differs between the splitters' steps: the names of the record and of the error, and where
+// an error starts (HL7 points at the problem, the garbage or the oversized message; the others
+// at the pending bytes).
+std::string_view error_name(ingest::XmlError e) { return ingest::xml_error_name(e); }
+std::string_view error_name(ingest::SyslogError e) { return ingest::syslog_error_name(e); }
+std::string_view error_name(ingest::Hl7FrameError e) { return ingest::hl7_frame_error_name(e); }
+std::string_view record_of(const ingest::FrameSplitter::Step& s) { return s.frame; }
+template <typename Step>
+std::string_view record_of(const Step& s) {
+  return s.record;
+}
+std::size_t error_at(const ingest::Hl7Splitter::Step& s, std::string_view pending) {
+  return offset_in(s.record, pending);
+}
+template <typename Step>
+std::size_t error_at(const Step&, std::string_view) {
+  return 0;
 }
 
-Cut cut(ingest::FrameSplitter& splitter, std::string_view pending, bool eof) {
-  const ingest::FrameSplitter::Step s = eof ? splitter.finish(pending) : splitter.next(pending);
-  using O = ingest::FrameSplitter::Outcome;
-  switch (s.outcome) {
-    case O::kFrame:
-      return {Cut::Kind::kRecord, s.frame, {}, s.consumed, offset_in(s.frame, pending)};
-    case O::kError:
-      return {Cut::Kind::kError, {}, ingest::syslog_error_name(s.error), s.consumed};
-    case O::kNeedMore:
-      return {Cut::Kind::kNeedMore, {}, {}, s.consumed};
-    case O::kEnd:
-      break;
+template <typename Splitter>
+Cut cut(Splitter& splitter, std::string_view pending, bool eof) {
+  const typename Splitter::Step s = eof ? splitter.finish(pending) : splitter.next(pending);
+  using O = typename Splitter::Outcome;
+  if (s.outcome == O::kNeedMore) return {Cut::Kind::kNeedMore, {}, {}, s.consumed};
+  if (s.outcome == O::kEnd) return {Cut::Kind::kEnd, {}, {}, s.consumed};
+  if (s.outcome == O::kError) {
+    return {Cut::Kind::kError, {}, error_name(s.error), s.consumed, error_at(s, pending)};
   }
-  return {Cut::Kind::kEnd, {}, {}, s.consumed};
-}
-
-// An HL7 error points at the problem (the garbage, the oversized message): its line is that one.
-Cut cut(ingest::Hl7Splitter& splitter, std::string_view pending, bool eof) {
-  const ingest::Hl7Splitter::Step s = eof ? splitter.finish(pending) : splitter.next(pending);
-  using O = ingest::Hl7Splitter::Outcome;
-  switch (s.outcome) {
-    case O::kRecord:
-      return {Cut::Kind::kRecord, s.record, {}, s.consumed, offset_in(s.record, pending)};
-    case O::kError: {
-      Cut c{Cut::Kind::kError, {}, ingest::hl7_frame_error_name(s.error), s.consumed};
-      c.at = offset_in(s.record, pending);
-      return c;
-    }
-    case O::kNeedMore:
-      return {Cut::Kind::kNeedMore, {}, {}, s.consumed};
-    case O::kEnd:
-      break;
-  }
-  return {Cut::Kind::kEnd, {}, {}, s.consumed};
+  const std::string_view record = record_of(s);  // kRecord (kFrame for syslog)
+  return {Cut::Kind::kRecord, record, {}, s.consumed, offset_in(record, pending)};
 }
 
 }  // namespace

@@ -9,17 +9,8 @@
 #   tests/cli/decode_test.sh VIGIE_BINARY [SOURCE_DIR]
 set -euo pipefail
 
-vigie="$1"
-source_dir="${2:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-cd "${source_dir}"
-shared="${VIGIE_SHARED_DIR:-${source_dir}/../shared}"
-failed=0
-fail() {
-  echo "FAIL: $*"
-  failed=$((failed + 1))
-}
-tmp="$(mktemp -d)"
-trap 'rm -rf "${tmp}"' EXIT
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 formats="$("${vigie}" decode --list-formats)" || fail "--list-formats exited with $?"
 for f in winlogbeat evtx-json nxlog flat; do
@@ -206,8 +197,4 @@ status=0
 grep -q "bad.yml:4:5: error: \[unknown-key\] unknown key 'zonee'" "${tmp}/conf.err" ||
   fail "bad config diagnostic: $(cat "${tmp}/conf.err")"
 
-if [[ ${failed} -gt 0 ]]; then
-  echo "${failed} check(s) failed"
-  exit 1
-fi
-echo "decode: all checks passed"
+finish decode

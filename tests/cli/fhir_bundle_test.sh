@@ -13,18 +13,9 @@
 #   tests/cli/fhir_bundle_test.sh VIGIE_BINARY [SOURCE_DIR]
 set -euo pipefail
 
-vigie="$1"
-source_dir="${2:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-cd "${source_dir}"
-shared="${VIGIE_SHARED_DIR:-${source_dir}/../shared}"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 sample="${shared}/formats/ehr_fhir_r4_auditevent_balp.ndjson"
-failed=0
-fail() {
-  echo "FAIL: $*"
-  failed=$((failed + 1))
-}
-tmp="$(mktemp -d)"
-trap 'rm -rf "${tmp}"' EXIT
 
 # Wraps the JSON objects of stdin (one per line) into one Bundle line of type $1, each as an
 # entry's resource, then appends the extra entries $2 (JSON, may be empty).
@@ -119,9 +110,4 @@ from_bundle="$("${vigie}" hunt --rules "${tmp}/rules" --input "${tmp}/mixed.ndjs
 grep -q "^vigie hunt: ${count} events read, 0 rejected, 3 container entries skipped, 1 matches" \
   "${tmp}/hunt.err" || fail "hunt summary: $(cat "${tmp}/hunt.err")"
 
-if [[ "${failed}" -eq 0 ]]; then
-  echo "fhir bundle: ok"
-else
-  echo "fhir bundle: ${failed} failure(s)"
-  exit 1
-fi
+finish "fhir bundle"

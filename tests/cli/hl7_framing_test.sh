@@ -11,17 +11,8 @@
 #   tests/cli/hl7_framing_test.sh VIGIE_BINARY [SOURCE_DIR]
 set -euo pipefail
 
-vigie="$1"
-source_dir="${2:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-cd "${source_dir}"
-shared="${VIGIE_SHARED_DIR:-${source_dir}/../shared}"
-failed=0
-fail() {
-  echo "FAIL: $*"
-  failed=$((failed + 1))
-}
-tmp="$(mktemp -d)"
-trap 'rm -rf "${tmp}"' EXIT
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 # The test key (never a real one): patient identifiers become tokens, so the comparison covers them.
 install -m 0600 plugins/ehr/tests/data/test.key "${tmp}/010000099.key"
@@ -113,8 +104,4 @@ expect_reject adt_lf.hl7 1 0 '6: rejected \[hl7-too-large\] ' --max-line-bytes 3
 [[ "$(grep -c 'rejected \[hl7-too-large\]' "${tmp}/adt_lf.hl7.err")" -eq 3 ]] ||
   fail "not one hl7-too-large per message: $(cat "${tmp}/adt_lf.hl7.err")"
 
-if [[ ${failed} -ne 0 ]]; then
-  echo "${failed} check(s) failed"
-  exit 1
-fi
-echo "hl7 framing: ok"
+finish "hl7 framing"
