@@ -72,8 +72,15 @@ class AtnaDecoder : public EhrDecoder {
 
   // Per-record state of the walk.
   struct Object {
-    std::string_view id, type, role, id_type_code, id_type_text;
+    std::string_view id, type, role, id_type_code, id_type_system, id_type_text;
     bool patient() const { return type == "1" && role == "1"; }
+    // RFC 3881 5.5.4 ParticipantObjectIDTypeCode (DICOM PS3.15 A.5.1, codeSystemName "RFC-3881"):
+    // 3 Encounter Number, 6 Account Number: the stay's number (NDA; HL7 v2 VN / AN). DICOM and
+    // RFC 3881 define no other visit number type, and HL7 v2 codes (VN, AN) are not theirs.
+    bool stay() const {
+      return (id_type_code == "3" || id_type_code == "6") &&
+             (id_type_system.empty() || iequals(id_type_system, "RFC-3881"));
+    }
   };
   Object object_;
   std::string_view event_id_, event_action_, event_time_, outcome_, purpose_;
@@ -117,9 +124,15 @@ void AtnaDecoder::query(std::string_view base64, event::Event& out) {
 
 // The object's identifier, once its children (IDTypeCode) are known. An ID in HL7 CX form
 // ("100000123^^^&1.2.250.1.999.1.1.1&ISO") is an IPP, or an INS when its assigning authority is an
-// INS OID.
+// INS OID. An object whose ID type is an encounter or account number is the stay (NDA), whatever
+// its type and role; otherwise it is an object like any other (its ID type in ehr.object).
 void AtnaDecoder::participant_object_end(event::Event& out) {
-  if (object_.patient()) {
+  if (object_.stay()) {
+    patient(out, IdKind::kNda, object_.id.substr(0, object_.id.find('^')));
+    if (object_kind_.empty()) {
+      object_kind_ = !object_.id_type_text.empty() ? object_.id_type_text : object_.id_type_code;
+    }
+  } else if (object_.patient()) {
     patient_object_ = true;
     const std::string_view id = trim(object_.id.substr(0, object_.id.find('^')));
     std::string_view authority;
@@ -230,6 +243,7 @@ Status AtnaDecoder::read_message(std::string_view xml, event::Event& out) {
     } else if (in_object && name == "ParticipantObjectIDTypeCode") {
       const Coded c = coded(xml_);
       object_.id_type_code = c.code;
+      object_.id_type_system = c.system;
       object_.id_type_text = c.text;
     } else if (in_object && name == "ParticipantObjectQuery") {
       // Base64 of the raw request: analysed for its shape, never kept.

@@ -108,6 +108,7 @@ std::span<const std::string_view> field_names() {
       "patient.name_token",
       "patient.family_token",
       "patient.birth_token",
+      "patient.stay_token",
       "patient.redacted",
       "patient.identity_status",
       "ehr.unit",
@@ -277,6 +278,8 @@ void EhrDecoder::write_patient(event::Event& e) {
   put(e, kPatientNameToken, token(IdKind::kName));
   put(e, kPatientFamilyToken, token(IdKind::kFamilyName));
   put(e, kPatientBirthToken, token(IdKind::kBirthDate));
+  // The stay is not the patient: its token never stands for patient.token.
+  put(e, kPatientStayToken, token(IdKind::kNda));
   if (redacted_) put_bool(e, kPatientRedacted, true);
 }
 

@@ -9,11 +9,11 @@
 //     "other".
 //   - Privacy: a decoder is a whitelist. It emits only the fields of the schema, never a source
 //     field by its own name, whatever DecoderSetup::keep_unknown_fields says. Every patient
-//     identifier (IPP, INS/NIR, FHIR Patient reference, name, family name, birth date) goes
-//     through patient() and comes out as a pt1 token of the tenant's pseudonymiser, or not at
-//     all (patient.redacted = true) when there is no pseudonymiser or the value cannot be
-//     tokenised. Free text that may name a patient (display names, query strings, comments,
-//     addresses) is dropped or reduced to counts.
+//     identifier (IPP, INS/NIR, FHIR Patient reference, name, family name, birth date, and the
+//     stay number NDA) goes through patient() and comes out as a pt1 token of the tenant's
+//     pseudonymiser, or not at all (patient.redacted = true) when there is no pseudonymiser or
+//     the value cannot be tokenised. Free text that may name a patient (display names, query
+//     strings, comments, addresses) is dropped or reduced to counts.
 //   - Reject messages name the problem and a byte offset, never a value (decoder.h).
 //   - No allocation per record once warmed up: values are views into the record, or copies into
 //     the event's arena when they must be decoded or formatted.
@@ -111,6 +111,7 @@ enum Field : std::size_t {
   kPatientNameToken,     // patient.name_token
   kPatientFamilyToken,   // patient.family_token
   kPatientBirthToken,    // patient.birth_token
+  kPatientStayToken,     // patient.stay_token: the stay number (NDA), never patient.token
   kPatientRedacted,      // patient.redacted: true when an identifier was dropped
   kIdentityStatus,       // patient.identity_status: INS status (VALI, QUAL, PROV, ...)
   kUnit,                 // ehr.unit: the user's care unit (UF), or the movement's for ADT
@@ -221,8 +222,8 @@ class EhrDecoder : public decode::Decoder {
   std::string_view format_;
   Controls controls_;
   decode::FieldSetter fields_;
-  const enrich::Pseudonymiser* pseudonymiser_ = nullptr;  // of the record being decoded
-  std::array<std::string_view, 6> tokens_{};              // by IdKind, into the event's arena
+  const enrich::Pseudonymiser* pseudonymiser_ = nullptr;         // of the record being decoded
+  std::array<std::string_view, enrich::kIdKindCount> tokens_{};  // by IdKind, in the arena
   bool redacted_ = false;
   std::string token_;
   std::string scratch_;

@@ -35,6 +35,25 @@ bool is_patient_reference(std::string_view ref) {
   return starts_with(ref, "Patient/") || ref.find("/Patient/") != std::string_view::npos;
 }
 
+// "Encounter/e1", "https://x/fhir/Encounter/e1/_history/2": the reference from its last
+// "Encounter/" on, without version, query or fragment ("Encounter/e1"), so that a relative and an
+// absolute reference to one Encounter give one token; "" when it is not an Encounter reference.
+std::string_view encounter_reference(std::string_view ref) {
+  ref = trim(ref);
+  ref = ref.substr(0, ref.find_first_of("?#"));
+  if (const std::size_t h = ref.find("/_history/"); h != std::string_view::npos) {
+    ref = ref.substr(0, h);
+  }
+  constexpr std::string_view kType = "Encounter/";
+  const std::size_t at = ref.rfind(kType);
+  if (at == std::string_view::npos || (at > 0 && ref[at - 1] != '/')) return {};
+  ref.remove_prefix(at);
+  if (ref.size() == kType.size() || ref.find('/', kType.size()) != std::string_view::npos) {
+    return {};  // no id, or a path below it
+  }
+  return ref;
+}
+
 // The resource type of a relative or absolute reference ("DocumentReference/cr-1" ->
 // "DocumentReference"), or "".
 std::string_view resource_type(std::string_view ref) {
@@ -118,6 +137,8 @@ class FhirDecoder : public EhrDecoder {
   void agents(const JsonNode& root, event::Event& out);
   void entities(const JsonNode& root, event::Event& out, bool& patient_entity);
   void query(const JsonNode& entity, event::Event& out);
+  void stay(const JsonNode* what, std::string_view encounter, event::Event& out);
+  bool is_stay(const JsonNode* what, std::string_view encounter) const;
 
   event::JsonTree tree_;    // the AuditEvent being decoded
   event::JsonTree bundle_;  // the Bundle being split: its entries are parsed again by tree_
@@ -300,6 +321,45 @@ void FhirDecoder::query(const JsonNode& entity, event::Event& out) {
   put_query(out, text);
 }
 
+// An entity whose `what` is a stay: a reference to an Encounter (relative, absolute, or
+// Reference.type "Encounter" with a logical identifier), or an identifier typed as the stay's
+// number: HL7 v2 table 0203 VN (visit) or AN (account), the NDA's types, or FR Core's identifier
+// type VN (fr-core-cs-identifier-type; its MN, a movement number, is not the stay).
+bool FhirDecoder::is_stay(const JsonNode* what, std::string_view encounter) const {
+  if (what == nullptr) return false;
+  // Reference.type: "Encounter", or its canonical URL.
+  const std::string_view type = tree_.string(what, "type");
+  if (!encounter.empty() || type == "Encounter" ||
+      type == "http://hl7.org/fhir/StructureDefinition/Encounter") {
+    return true;
+  }
+  const JsonNode* identifier = tree_.child(*what, "identifier");
+  if (identifier == nullptr) return false;
+  bool typed = false;
+  each_coding(tree_.child(*identifier, "type"), [&](const JsonNode& c) {
+    const std::string_view system = tree_.string(&c, "system");
+    const std::string_view value = code(c);
+    const bool v2 = system.empty() || system == "http://terminology.hl7.org/CodeSystem/v2-0203";
+    const bool fr_core =
+        system == "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identifier-type";
+    typed |= (v2 && (value == "VN" || value == "AN")) || (fr_core && value == "VN");
+  });
+  return typed;
+}
+
+// The stay number: the Encounter's identifier value (the NDA) when `what` has one, else the
+// reference itself. Both are tokenised as kind nda; the reference never goes out in clear.
+void FhirDecoder::stay(const JsonNode* what, std::string_view encounter, event::Event& out) {
+  const std::string_view value = tree_.string(tree_.child(*what, "identifier"), "value");
+  if (!trim(value).empty()) {
+    patient(out, enrich::IdKind::kNda, value);
+  } else if (!encounter.empty()) {
+    patient(out, enrich::IdKind::kNda, encounter);
+  } else {
+    patient(out, enrich::IdKind::kNda, tree_.string(what, "reference"));
+  }
+}
+
 void FhirDecoder::entities(const JsonNode& root, event::Event& out, bool& patient_entity) {
   const JsonNode* entities = tree_.child(root, "entity");
   if (entities == nullptr || entities->type != JsonType::kArray) return;
@@ -311,7 +371,13 @@ void FhirDecoder::entities(const JsonNode& root, event::Event& out, bool& patien
     const std::string_view ref = tree_.string(what, "reference");
     const std::string_view role = first_code(tree_.child(*e, "role"));
     const std::string_view type = first_code(tree_.child(*e, "type"));
-    if ((type == "1" && role == "1") || is_patient_reference(ref)) {
+    const std::string_view encounter = encounter_reference(ref);
+    const bool stay_entity = !is_patient_reference(ref) && is_stay(what, encounter);
+    if (stay_entity) {
+      // The stay is tokenised; the entity is otherwise a data entity like any other (its type
+      // "Encounter" in ehr.object, its security labels).
+      stay(what, encounter, out);
+    } else if ((type == "1" && role == "1") || is_patient_reference(ref)) {
       patient_entity = true;
       const JsonNode* identifier = what ? tree_.child(*what, "identifier") : nullptr;
       const std::string_view value = tree_.string(identifier, "value");
@@ -326,7 +392,7 @@ void FhirDecoder::entities(const JsonNode& root, event::Event& out, bool& patien
       continue;
     }
     if (role == "24" || tree_.child(*e, "query") != nullptr) query(*e, out);
-    if (object.empty()) object = resource_type(ref);
+    if (object.empty()) object = stay_entity ? "Encounter" : resource_type(ref);
     each_coding(tree_.child(*e, "securityLabel"), [&](const JsonNode& c) {
       const std::string_view l = code(c);
       if (l.empty() || labels == label_codes.size()) return;

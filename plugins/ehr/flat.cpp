@@ -25,6 +25,10 @@ const std::map<std::string, std::string>& default_flat_columns() {
       {"patient.name", "patient_name"},
       {"patient.family_name", "patient_family_name"},
       {"patient.birth_date", "patient_birth_date"},
+      // The stay number (NDA): the sample's column, then its usual French names. Not "stay_id" /
+      // "sejour_id": in DPI tables those are internal row ids (Mediboard's CSejour object_id),
+      // not the NDA the GAM sends in HL7 PID-18.
+      {"patient.nda", "sejour_nda,nda,numero_sejour"},
       {"ehr.unit", "user_uf"},
       {"ehr.patient_unit", "sejour_uf"},
       {"ehr.object", "object_class"},
@@ -151,7 +155,8 @@ std::vector<Mapping> build_mappings(const std::map<std::string, std::string>& co
       {"patient.fhir", IdKind::kFhirPatient},
       {"patient.name", IdKind::kName},
       {"patient.family_name", IdKind::kFamilyName},
-      {"patient.birth_date", IdKind::kBirthDate}};
+      {"patient.birth_date", IdKind::kBirthDate},
+      {"patient.nda", IdKind::kNda}};
   std::vector<Mapping> out;
   for (const auto& [key, spec] : columns) {
     Mapping m;

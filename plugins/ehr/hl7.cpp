@@ -62,7 +62,7 @@ class Hl7Decoder : public EhrDecoder {
                        event::Event& out) override;
 
  private:
-  Status split(std::string_view record);
+  Status cut_segments(std::string_view record);  // not Decoder::split(): one message, into segments
   const Segment* segment(std::string_view id) const {
     for (std::size_t i = 0; i < count_; ++i) {
       if (segments_[i].id == id) return &segments_[i];
@@ -94,7 +94,7 @@ class Hl7Decoder : public EhrDecoder {
   Separators sep_;
 };
 
-Status Hl7Decoder::split(std::string_view record) {
+Status Hl7Decoder::cut_segments(std::string_view record) {
   count_ = 0;
   fields_.clear();
   std::size_t i = 0;
@@ -265,7 +265,7 @@ Status Hl7Decoder::decode_record(std::string_view record, const decode::RecordCo
     }
   }
   scratch().reserve(record.size());  // views into it must survive later appends
-  VIGIE_RETURN_IF_ERROR(split(record));
+  VIGIE_RETURN_IF_ERROR(cut_segments(record));
   const Segment* msh = &segments_[0];
   const std::string_view type = field(msh, 9);
   if (type.empty()) {
@@ -348,7 +348,12 @@ Status Hl7Decoder::decode_record(std::string_view record, const decode::RecordCo
   patient(out, IdKind::kBirthDate, comp(field(pid, 7), 1));
   // PID-32: identity reliability (VALI for a qualified INS); a status, not an identity.
   put(out, kIdentityStatus, comp(field(pid, 32), 1));
-  // Every other PID field (addresses, phones, mother's name, account numbers) is never read.
+  // The stay number (NDA): PID-18 Patient Account Number (CX type AN), else PV1-19 Visit Number
+  // (type VN); IHE PAM France carries the same NDA in both. Only the first component, the id.
+  std::string_view stay = trim(text(comp(field(pid, 18), 1)));
+  if (stay.empty()) stay = text(comp(field(pv1, 19), 1));
+  patient(out, IdKind::kNda, stay);
+  // Every other PID field (addresses, phones, mother's name) is never read.
 
   // The movement: ZBE (PAM-FR) when present, else PV1.
   auto uf = [&](std::string_view xon) {

@@ -342,23 +342,25 @@ Status normalize_fhir(std::string_view raw, NormalBuffer& out) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// IPP
+// IPP and NDA: local identifiers of the establishment (a patient's, a stay's), one rule for both.
+// The GAM, the DPI and its exports write the same number with or without padding and spaces.
 
-Status normalize_ipp(std::string_view raw, NormalBuffer& out) {
+Status normalize_local_id(IdKind kind, std::string_view raw, NormalBuffer& out) {
   Writer w(out);
   bool all_digits = true;
   for (std::size_t i = 0; i < raw.size(); ++i) {
     const auto c = static_cast<unsigned char>(raw[i]);
     if (is_ascii_space(static_cast<char>(c))) continue;
     if (c < 0x20 || c == 0x7F) {
-      return error("invalid-ipp", IdKind::kIpp, "holds a control character");
+      return error(kind == IdKind::kNda ? "invalid-nda" : "invalid-ipp", kind,
+                   "holds a control character");
     }
     if (!is_digit(static_cast<char>(c))) all_digits = false;
     (void)w.put(static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c));
   }
-  if (out.size == 0) return error("empty", IdKind::kIpp, "no character");
+  if (out.size == 0) return error("empty", kind, "no character");
   if (all_digits) {
-    // "000123456" and "123456": some systems pad the IPP to a fixed width.
+    // "000123456" and "123456": some systems pad the number to a fixed width.
     std::size_t zeros = 0;
     while (zeros + 1 < out.size && out.data[zeros] == '0') ++zeros;
     std::copy(out.data.begin() + static_cast<std::ptrdiff_t>(zeros),
@@ -378,7 +380,8 @@ Status normalize(IdKind kind, std::string_view raw, NormalBuffer& out) {
   if (!utf8::valid(raw)) return error("invalid-utf8", kind, "not valid UTF-8");
   switch (kind) {
     case IdKind::kIpp:
-      return normalize_ipp(raw, out);
+    case IdKind::kNda:
+      return normalize_local_id(kind, raw, out);
     case IdKind::kNir:
       return normalize_nir(raw, out);
     case IdKind::kFhirPatient:

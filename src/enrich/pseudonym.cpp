@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 #include <utility>
 
 #include "enrich/hmac.h"
@@ -16,7 +17,8 @@
 namespace vigie::enrich {
 namespace {
 
-constexpr std::string_view kKindNames[] = {"ipp", "nir", "fhir", "name", "family", "birth"};
+constexpr std::string_view kKindNames[] = {"ipp", "nir", "fhir", "name", "family", "birth", "nda"};
+static_assert(std::size(kKindNames) == kIdKindCount, "one name per IdKind");
 constexpr std::string_view kBase32 = "abcdefghijklmnopqrstuvwxyz234567";
 constexpr std::size_t kDigestBytes = 16;  // 128 bits of the MAC go into the token
 

@@ -6,7 +6,7 @@
 // Token (stable; version "pt1"):
 //
 //   token  = "pt1:" kind ":" digest
-//   kind   = "ipp" | "nir" | "fhir" | "name" | "family" | "birth"
+//   kind   = "ipp" | "nir" | "fhir" | "name" | "family" | "birth" | "nda"
 //   digest = 26 * base32char   ; RFC 4648 base32, lower case, no padding, of the first 16 bytes of
 //   base32char = %x61-7A | %x32-37 ; HMAC-SHA256(key, msg)
 //   msg    = "vigie.pt1" %x00 kind %x00 domain %x00 normalised-value
@@ -28,6 +28,7 @@
 //   "invalid-date"            not a calendar date in one of the accepted forms
 //   "invalid-fhir-reference"  not Patient/<id>, an absolute URL to one, or a bare FHIR id
 //   "invalid-ipp"             holds a control character
+//   "invalid-nda"             holds a control character
 //   "no-previous-key"         pseudonymise_previous() without a previous key
 // The caller must drop a value it could not pseudonymise: never keep it, log it or dead-letter it.
 //
@@ -58,7 +59,10 @@ enum class IdKind : std::uint8_t {
   kName,         // "name": full name, words in any order
   kFamilyName,   // "family": family (birth or usage) name alone
   kBirthDate,    // "birth": birth date
+  kNda,          // "nda": stay / visit number (HL7 v2 CX type AN or VN); normalised as an IPP
 };
+// The number of kinds: arrays indexed by IdKind. A new kind goes last and updates it.
+inline constexpr std::size_t kIdKindCount = static_cast<std::size_t>(IdKind::kNda) + 1;
 
 // The kind's name in tokens and in docs; parse_id_kind() is its inverse.
 std::string_view to_string(IdKind kind);

@@ -67,7 +67,8 @@ const std::set<std::string> kActions = {"patient-record-read",
 const std::pair<std::string_view, IdKind> kTokens[] = {
     {"patient.ipp_token", IdKind::kIpp},           {"patient.nir_token", IdKind::kNir},
     {"patient.fhir_token", IdKind::kFhirPatient},  {"patient.name_token", IdKind::kName},
-    {"patient.family_token", IdKind::kFamilyName}, {"patient.birth_token", IdKind::kBirthDate}};
+    {"patient.family_token", IdKind::kFamilyName}, {"patient.birth_token", IdKind::kBirthDate},
+    {"patient.stay_token", IdKind::kNda}};
 
 struct Harness {
   FieldTable fields;
@@ -140,7 +141,8 @@ void decode(Harness& h, vigie::decode::Decoder& d, std::string_view name, std::s
     check(v->kind == Kind::kString && vigie::enrich::token_kind(v->text) == kind);
   }
   if (const Value* t = h.get(e, "patient.token")) {
-    check(keyed && vigie::enrich::token_kind(t->text).has_value());
+    const auto kind = vigie::enrich::token_kind(t->text);
+    check(keyed && kind.has_value() && *kind != IdKind::kNda);  // a stay is not a patient
     check(h.get(e, "patient.token_kind") != nullptr);
   }
   std::string first, second;

@@ -9,8 +9,9 @@ values printed by `python3 pt1.py --self-test`).
     python3 pt1.py KEYFILE DOMAIN KIND VALUE     # prints the token
     python3 pt1.py --self-test                   # prints the test vectors
 
-KIND is ipp, nir, fhir, name, family or birth. The value is read from the command line here for
-simplicity; a real tool should read it from stdin or a file so it does not land in shell history.
+KIND is ipp, nir, fhir, name, family, birth or nda. The value is read from the command line here
+for simplicity; a real tool should read it from stdin or a file so it does not land in shell
+history.
 """
 import base64
 import datetime
@@ -121,10 +122,10 @@ def normalize(kind, raw):
         if not re.fullmatch(r"[A-Za-z0-9.\-]{1,64}", i):
             raise ValueError("invalid-fhir-reference")
         return "Patient/" + i
-    if kind == "ipp":
+    if kind in ("ipp", "nda"):
         s = "".join(c for c in raw if c not in " \t\n\r\v\f")
         if any(ord(c) < 0x20 or ord(c) == 0x7F for c in s):
-            raise ValueError("invalid-ipp")
+            raise ValueError("invalid-" + kind)
         s = "".join(c.upper() if "a" <= c <= "z" else c for c in s)
         if not s:
             raise ValueError("empty")
@@ -152,7 +153,8 @@ SELF_TEST = [("nir", "1 85 05 75 123 456 73"), ("nir", "185052A004123"),
              ("fhir", "https://fhir.chu-x.fr/fhir/Patient/123/_history/2"), ("fhir", "Patient/123"),
              ("name", "Marc LEROY"), ("name", "leroy, marc"), ("family", "Le Gall"),
              ("family", "LÉ-GALL"), ("name", "Zoë Bîlé-Œuvray"),
-             ("birth", "12/05/1985"), ("birth", "19850512"), ("birth", "1985-05-12")]
+             ("birth", "12/05/1985"), ("birth", "19850512"), ("birth", "1985-05-12"),
+             ("nda", "000123456"), ("nda", "24000006"), ("nda", " 2400 0006 ")]
 
 if __name__ == "__main__":
     if sys.argv[1:] == ["--self-test"]:

@@ -15,6 +15,10 @@
    carries clear identifiers and an OperationOutcome: with the key, the same events as the
    sample's lines, the other entries counted as skipped; with and without key and damaged, no
    clear identifier in stdout or stderr, every event valid.
+7. Stay numbers (NDA): every NDA of the samples (HL7 PID-18 / PV1-19, the flat log's sejour_nda)
+   is among the clear identifiers; with the key each record naming one has a patient.stay_token
+   of kind nda, one token for the one stay across the HL7 and flat feeds, never the patient's
+   patient.token; without a key no stay token and patient.redacted.
 
 usage: decode_test.py VIGIE SOURCE_DIR SHARED_DIR
 """
@@ -49,6 +53,31 @@ def identifiers(source):
     path = os.path.join(source, "plugins", "ehr", "tests", "data", "clear_identifiers.txt")
     with open(path, encoding="utf-8") as f:
         return [l.strip() for l in f if l.strip() and not l.startswith("#")]
+
+
+def sample_ndas(shared):
+    """The stay numbers written in the samples, by file name: HL7 PID-18.1 and PV1-19.1, the flat
+    log's sejour_nda."""
+    found = {}
+    for path in sorted(glob.glob(os.path.join(shared, "formats", "ehr_*"))):
+        values = set()
+        with open(path, encoding="utf-8", newline="") as f:  # keep the CRs between HL7 segments
+            lines = f.read().split("\n")
+        for line in lines:
+            line = line.rstrip("\r")
+            if line.startswith("MSH"):
+                for seg in line.split("\r"):
+                    fields = seg.split("|")
+                    n = {"PID": 18, "PV1": 19}.get(fields[0])
+                    if n is not None and len(fields) > n and fields[n].split("^")[0]:
+                        values.add(fields[n].split("^")[0])
+            elif line.lstrip().startswith("{"):
+                value = json.loads(line).get("sejour_nda")
+                if value:
+                    values.add(str(value))
+        if values:
+            found[os.path.basename(path)] = values
+    return found
 
 
 def grep(text, ids, what):
@@ -96,6 +125,15 @@ def main():
             f.write('version: 1\ntenants:\n  - id: "010000099"\n    key_file: 010000099.key\n')
         keyed = ["--config", config, "--tenant", "010000099"]
 
+        # 7 (first half). Every NDA of the samples must be grepped for.
+        ndas = sample_ndas(shared)
+        if set(ndas) != {"ehr_hl7v2_pamfr_adt.er7", "ehr_dpi_vendor_flat_access.ndjson"}:
+            fail(f"stay numbers expected in the HL7 and flat samples, found in {sorted(ndas)}")
+        for name, values in ndas.items():
+            for value in sorted(values - set(ids)):
+                fail(f"{name}: the stay number '{value}' is not in clear_identifiers.txt")
+        stay_tokens = set()
+
         # 1. With the key.
         total = 0
         for sample in samples:
@@ -115,8 +153,21 @@ def main():
                         fail(f"{name}: {k} is not a token")
             if "warning" in err:
                 fail(f"{name}: a warning with a key configured: {err.strip()}")
+            with_stay = [e for e in events if "patient.stay_token" in e]
+            for e in with_stay:
+                stay_tokens.add(e["patient.stay_token"])
+                if not e["patient.stay_token"].startswith("pt1:nda:"):
+                    fail(f"{name}: patient.stay_token is not an nda token")
+                if e.get("patient.token") == e["patient.stay_token"]:
+                    fail(f"{name}: the stay token stands for patient.token")
+            want = {"ehr_hl7v2_pamfr_adt.er7": 3,
+                    "ehr_dpi_vendor_flat_access.ndjson": 1}.get(name, 0)
+            if len(with_stay) != want:
+                fail(f"{name}: {len(with_stay)} events with patient.stay_token, expected {want}")
         if total < 18:
             fail(f"only {total} events decoded from the samples")
+        if len(stay_tokens) != 1:
+            fail(f"the samples' one stay gives {len(stay_tokens)} stay tokens across the feeds")
 
         # 2. Damaged records.
         damaged = []
@@ -150,6 +201,9 @@ def main():
                     fail(f"{name} (no key): a token without a key")
             if not any(e.get("patient.redacted") is True for e in events):
                 fail(f"{name} (no key): no event says patient.redacted")
+            if name == "ehr_hl7v2_pamfr_adt.er7" and \
+                    not all(e.get("patient.redacted") is True for e in events):
+                fail(f"{name} (no key): an ADT message naming the stay is not patient.redacted")
 
         # 4. CSV with a header row.
         csv = ("ts;event;action;user_login;patient_ipp;sejour_uf\n"
@@ -211,8 +265,13 @@ def main():
     # 5. The schema refuses what it must.
     good = {"@timestamp": "2026-03-14T01:12:44.118Z", "ehr.format": "fhir-auditevent",
             "event.action": "patient-record-read"}
+    if list(v.iter_errors(dict(good, **{"patient.stay_token": "pt1:nda:" + "a" * 26}))):
+        fail("the schema refuses a patient.stay_token")
     for field, bad in [("patient.ipp", "100000123"), ("patient.name", "DUPONT"),
                        ("patient.token", "100000123"), ("patient.nir_token", "pt1:ipp:" + "a" * 26),
+                       ("patient.nda", "24000006"), ("patient.stay_token", "24000006"),
+                       ("patient.stay_token", "pt1:ipp:" + "a" * 26),
+                       ("patient.token", "pt1:nda:" + "a" * 26),
                        ("event.action", "read"), ("patient.redacted", False),
                        ("ehr.care.start", "20260310093000")]:
         event = dict(good, **{field: bad})

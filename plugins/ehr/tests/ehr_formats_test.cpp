@@ -184,6 +184,72 @@ TEST_F(EhrFormats, FhirSecurityLabelsAndObjectType) {
   EXPECT_EQ(text(e, "patient.redacted"), "<absent>");
 }
 
+// The stay (NDA) of an access: an entity whose `what` is an Encounter. Its identifier value is the
+// NDA; without one, the reference stands for it (relative or absolute, one token). Either way a
+// token of kind nda, never the patient's token, never in clear.
+TEST_F(EhrFormats, FhirEncounterEntityGivesTheStayToken) {
+  auto d = make("fhir-auditevent");
+  const std::string head =
+      R"("type":{"code":"rest"},"subtype":[{"code":"read"}],"action":"R","outcome":"0","entity":[)" +
+      kPatientRef + ",";
+  const std::string nda = *key_->token(IdKind::kNda, "24000006");
+  const std::string by_ref = *key_->token(IdKind::kNda, "Encounter/enc-24000006");
+  struct Case {
+    const char* entity;
+    const std::string* token;
+  };
+  const Case cases[] = {
+      // BALP data entity: a reference to the Encounter with its identifier (FR Core: the NDA).
+      {R"({"what":{"reference":"Encounter/enc-24000006","identifier":{"system":"urn:oid:1.2.250.1.999.1.1.2","value":"24000006"}},"type":{"code":"2"},"role":{"code":"4"}})",
+       &nda},
+      // A logical reference: Reference.type and the identifier only.
+      {R"({"what":{"type":"Encounter","identifier":{"value":" 24000006 "}},"type":{"code":"2"}})",
+       &nda},
+      // An identifier typed as a visit number (HL7 v2 table 0203), no reference.
+      {R"({"what":{"identifier":{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"VN"}]},"value":"024000006"}}})",
+       &nda},
+      // FR Core Encounter's identifier type VN.
+      {R"({"what":{"identifier":{"type":{"coding":[{"system":"https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identifier-type","code":"VN"}]},"value":"24000006"}}})",
+       &nda},
+      // No identifier: the reference, relative or absolute, versioned or not.
+      {R"({"what":{"reference":"Encounter/enc-24000006"},"type":{"code":"2"}})", &by_ref},
+      {R"({"what":{"reference":"https://dpi.example/fhir/Encounter/enc-24000006/_history/4"}})",
+       &by_ref},
+  };
+  for (const Case& c : cases) {
+    event::Event e;
+    ASSERT_TRUE(d->decode(fhir(head + c.entity + "]"), ctx(), e).ok()) << c.entity;
+    EXPECT_EQ(text(e, "patient.stay_token"), *c.token) << c.entity;
+    EXPECT_EQ(text(e, "patient.token"), *key_->token(IdKind::kFhirPatient, "Patient/ex-patient"));
+    EXPECT_EQ(text(e, "patient.token_kind"), "fhir");
+    EXPECT_EQ(text(e, "ehr.object"), "Encounter");
+    EXPECT_EQ(text(e, "patient.redacted"), "<absent>");
+    EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
+    EXPECT_EQ(json(e).find("enc-"), std::string::npos) << json(e);
+    // Without a key: dropped, and the event says so.
+    ASSERT_TRUE(d->decode(fhir(head + c.entity + "]"), ctx(nullptr), e).ok());
+    EXPECT_EQ(text(e, "patient.stay_token"), "<absent>");
+    EXPECT_EQ(text(e, "patient.redacted"), "true");
+    EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
+  }
+  EXPECT_NE(nda, *key_->token(IdKind::kIpp, "24000006")) << "an NDA is not an IPP";
+  // Other data entities are not stays: a DocumentReference, a request id, a look-alike type, an
+  // identifier typed PI or MN.
+  for (
+      const char* entity :
+      {R"({"what":{"reference":"DocumentReference/cr-24000006"}})",
+       R"({"what":{"identifier":{"value":"24000006"}},"type":{"code":"XrequestId"}})",
+       R"({"what":{"reference":"EncounterHistory/24000006"}})",
+       R"({"what":{"identifier":{"type":{"coding":[{"code":"PI"}]},"value":"24000006"}}})",
+       // A movement number (FR Core MN, HL7 ZBE-1) is not the stay.
+       R"({"what":{"identifier":{"type":{"coding":[{"system":"https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-identifier-type","code":"MN"}]},"value":"24000006"}}})"}) {
+    event::Event e;
+    ASSERT_TRUE(d->decode(fhir(head + entity + "]"), ctx(), e).ok()) << entity;
+    EXPECT_EQ(text(e, "patient.stay_token"), "<absent>") << entity;
+    EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
+  }
+}
+
 // ---- ATNA / DICOM AuditMessage -----------------------------------------------------------------
 
 // RFC 3881 attribute names (code, displayName), MSGID "IHE", a query object and a study: what
@@ -279,6 +345,74 @@ TEST_F(EhrFormats, AtnaLogoutAndDestinationMedia) {
   EXPECT_EQ(text(e, "patient.token"), *key_->token(IdKind::kIpp, "42"));
 }
 
+// The stay in a DICOM audit message: a ParticipantObjectIdentification whose
+// ParticipantObjectIDTypeCode is RFC 3881 code 3 (Encounter Number) or 6 (Account Number), the
+// only visit-number-like types of RFC 3881 5.5.4 / DICOM PS3.15 A.5.1. Its ID (CX.1) is tokenised
+// as an NDA, whatever the object's type and role; the patient object still gives the patient.
+std::string atna_with_object(const std::string& object) {
+  return "<AuditMessage><EventIdentification EventActionCode=\"R\" "
+         "EventDateTime=\"2026-03-14T10:00:00Z\" EventOutcomeIndicator=\"0\">"
+         "<EventID csd-code=\"110110\" codeSystemName=\"DCM\"/></EventIdentification>"
+         "<ActiveParticipant UserID=\"mleroy\" UserIsRequestor=\"true\"/>"
+         "<ParticipantObjectIdentification "
+         "ParticipantObjectID=\"100000123^^^&amp;1.2.250.1.999.1.1.1&amp;ISO\" "
+         "ParticipantObjectTypeCode=\"1\" ParticipantObjectTypeCodeRole=\"1\">"
+         "<ParticipantObjectIDTypeCode csd-code=\"2\" codeSystemName=\"RFC-3881\" "
+         "originalText=\"Patient Number\"/></ParticipantObjectIdentification>" +
+         object + "</AuditMessage>";
+}
+
+TEST_F(EhrFormats, AtnaEncounterNumberObjectGivesTheStayToken) {
+  auto d = make("atna-xml");
+  const std::string nda = *key_->token(IdKind::kNda, "24000006");
+  struct Case {
+    const char* object;
+    const char* kind;  // ehr.object
+  };
+  for (const Case& c : {
+           Case{"<ParticipantObjectIdentification "
+                "ParticipantObjectID=\"24000006^^^&amp;1.2.250.1.999.1.1.1&amp;ISO^VN\" "
+                "ParticipantObjectTypeCode=\"1\" ParticipantObjectTypeCodeRole=\"1\">"
+                "<ParticipantObjectIDTypeCode csd-code=\"3\" codeSystemName=\"RFC-3881\" "
+                "originalText=\"Encounter Number\"/></ParticipantObjectIdentification>",
+                "Encounter Number"},
+           // RFC 3881 attribute names, Account Number (HL7's AN), an object of type 2.
+           Case{"<ParticipantObjectIdentification ParticipantObjectID=\" 24000006 \" "
+                "ParticipantObjectTypeCode=\"2\" ParticipantObjectTypeCodeRole=\"4\">"
+                "<ParticipantObjectIDTypeCode code=\"6\" displayName=\"Account Number\"/>"
+                "</ParticipantObjectIdentification>",
+                "Account Number"},
+       }) {
+    event::Event e;
+    ASSERT_TRUE(d->decode(atna_with_object(c.object), ctx(), e).ok()) << c.object;
+    EXPECT_EQ(text(e, "patient.stay_token"), nda) << c.object;
+    EXPECT_EQ(text(e, "patient.token"), *key_->token(IdKind::kIpp, "100000123"));
+    EXPECT_EQ(text(e, "patient.token_kind"), "ipp");
+    EXPECT_EQ(text(e, "ehr.object"), c.kind);
+    EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
+    ASSERT_TRUE(d->decode(atna_with_object(c.object), ctx(nullptr), e).ok());
+    EXPECT_EQ(text(e, "patient.stay_token"), "<absent>");
+    EXPECT_EQ(text(e, "patient.redacted"), "true");
+    EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
+  }
+  // Not stays: code 3 of another code system, and HL7 v2's VN, which is neither RFC 3881's nor
+  // DICOM's (documented in plugins/ehr/README.md). Their IDs are not read at all.
+  for (const char* object :
+       {"<ParticipantObjectIdentification ParticipantObjectID=\"24000006\" "
+        "ParticipantObjectTypeCode=\"2\" ParticipantObjectTypeCodeRole=\"4\">"
+        "<ParticipantObjectIDTypeCode csd-code=\"3\" codeSystemName=\"99VENDOR\"/>"
+        "</ParticipantObjectIdentification>",
+        "<ParticipantObjectIdentification ParticipantObjectID=\"24000006\" "
+        "ParticipantObjectTypeCode=\"2\" ParticipantObjectTypeCodeRole=\"4\">"
+        "<ParticipantObjectIDTypeCode csd-code=\"VN\" codeSystemName=\"HL70203\"/>"
+        "</ParticipantObjectIdentification>"}) {
+    event::Event e;
+    ASSERT_TRUE(d->decode(atna_with_object(object), ctx(), e).ok()) << object;
+    EXPECT_EQ(text(e, "patient.stay_token"), "<absent>") << object;
+    EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
+  }
+}
+
 // ---- dpi-flat
 // -------------------------------------------------------------------------------------
 
@@ -333,6 +467,41 @@ TEST_F(EhrFormats, FlatColumnsFromConfiguration) {
   EXPECT_EQ(text(e, "patient.token"), *key_->token(IdKind::kIpp, "100000123"));
   EXPECT_EQ(json(e).find("DUPONT"), std::string::npos);
   EXPECT_EQ(json(e).find("1980"), std::string::npos);
+}
+
+// The flat log's stay column: the default mapping reads sejour_nda (the sample's), nda or
+// numero_sejour; a configured patient.nda column too. Tokenised, never copied.
+TEST_F(EhrFormats, FlatStayNumberColumn) {
+  const std::string nda = *key_->token(IdKind::kNda, "24000006");
+  {
+    auto d = make("dpi-flat");
+    for (
+        const char* r : {
+            R"({"ts":"2026-03-14T02:12:00+01:00","action":"READ","user_login":"m","patient_ipp":"100000123","sejour_nda":"24000006"})",
+            R"({"ts":"2026-03-14T02:12:00+01:00","action":"READ","user_login":"m","patient_ipp":"100000123","nda":24000006})",
+            R"({"ts":"2026-03-14T02:12:00+01:00","action":"READ","user_login":"m","patient_ipp":"100000123","numero_sejour":"0024000006"})",
+        }) {
+      event::Event e;
+      ASSERT_TRUE(d->decode(r, ctx(), e).ok()) << r;
+      EXPECT_EQ(text(e, "patient.stay_token"), nda) << r;
+      EXPECT_EQ(text(e, "patient.token"), *key_->token(IdKind::kIpp, "100000123"));
+      EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
+      ASSERT_TRUE(d->decode(r, ctx(nullptr), e).ok());
+      EXPECT_EQ(text(e, "patient.stay_token"), "<absent>");
+      EXPECT_EQ(text(e, "patient.redacted"), "true");
+      EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
+    }
+  }
+  const std::map<std::string, std::string> columns = {
+      {"@timestamp", "date"}, {"user.name", "login"}, {"patient.nda", "num_venue"}};
+  flat_columns_ = &columns;
+  auto d = make("dpi-flat");
+  event::Event e;
+  EXPECT_TRUE(decode::is_no_event(d->decode("date;login;num_venue", ctx(), e)));
+  ASSERT_TRUE(d->decode("2026-03-14 02:12:00;m;24000006", ctx(), e).ok());
+  EXPECT_EQ(text(e, "patient.stay_token"), nda);
+  EXPECT_EQ(text(e, "patient.token"), "<absent>");  // a stay alone names no patient token
+  EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
 }
 
 // ---- HL7 v2 ADT (PAM France)
@@ -424,6 +593,46 @@ TEST_F(EhrFormats, Hl7TriggerEvents) {
     EXPECT_EQ(text(e, "event.code"), trigger);
     EXPECT_EQ(format_timestamp_ms(e.time_ms), "2026-03-10T08:30:00.123Z");
     EXPECT_EQ(text(e, "ehr.care.patient_class"), "O");
+  }
+}
+
+// The stay number: PID-18 (Patient Account Number, type AN), else PV1-19 (Visit Number, type VN),
+// first component only, escapes decoded; a token of kind nda, never patient.token.
+TEST_F(EhrFormats, Hl7StayNumberFromPid18ElsePv119) {
+  auto d = make("hl7v2-adt");
+  const std::string msh = "MSH|^~\\&|GAM|CHEX|DPI|CHEX|20260310093000||ADT^A01^ADT_A01|M|P|2.5\r";
+  // PID-18 and PV1-19 follow these.
+  const std::string pid = "PID|1||100000123^^^CHEX&1.2.250.1.999.1.1.1&ISO^PI|||||||||||||||";
+  const std::string pv1 = "PV1|1|I|6268||||||||||||||||";
+  struct Case {
+    std::string record;
+    std::string stay;  // the raw NDA the token must be of, "" for none
+  };
+  const Case cases[] = {
+      // Both, as the PAM-FR sample writes them: PID-18 wins.
+      {msh + pid + "24000006^^^CHEX&1.2.250.1.999.1.1.1&ISO^AN\r" + pv1 +
+           "99000001^^^CHEX&1.2.250.1.999.1.1.1&ISO^VN",
+       "24000006"},
+      // PID-18 empty: PV1-19.
+      {msh + pid + "\r" + pv1 + "24000006^^^CHEX&1.2.250.1.999.1.1.1&ISO^VN", "24000006"},
+      // An escaped separator in the id.
+      {msh + pid + "24\\T\\000006^^^CHEX^AN\r" + pv1, "24&000006"},
+      // Neither.
+      {msh + pid + "\r" + pv1, ""},
+  };
+  for (const Case& c : cases) {
+    event::Event e;
+    ASSERT_TRUE(d->decode(c.record, ctx(), e).ok()) << d->decode(c.record, ctx(), e).to_string();
+    EXPECT_EQ(text(e, "patient.stay_token"),
+              c.stay.empty() ? "<absent>" : *key_->token(IdKind::kNda, c.stay))
+        << c.stay;
+    EXPECT_EQ(text(e, "patient.token"), *key_->token(IdKind::kIpp, "100000123"));
+    EXPECT_EQ(text(e, "patient.token_kind"), "ipp");
+    EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
+    EXPECT_EQ(json(e).find("99000001"), std::string::npos) << json(e);
+    ASSERT_TRUE(d->decode(c.record, ctx(nullptr), e).ok());
+    EXPECT_EQ(text(e, "patient.stay_token"), "<absent>");
+    EXPECT_EQ(text(e, "patient.redacted"), "true");
   }
 }
 

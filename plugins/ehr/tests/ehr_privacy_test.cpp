@@ -1,9 +1,10 @@
 // Privacy is the point of the ehr plugin: no clear patient identifier of the shared samples
-// (collected by hand in tests/data/clear_identifiers.txt) may appear in a decoded event, whatever
-// the options, nor in a reject message, even for records cut at every position. Tokens are per
-// tenant: the same IPP gives the same token in FHIR, ATNA, the flat log and HL7 for one tenant key,
-// and unrelated tokens for another tenant. plugins/ehr/tests/decode_test.py does the same through
-// `vigie decode` (stdout and stderr).
+// (collected by hand in tests/data/clear_identifiers.txt, the stay numbers (NDA) included) may
+// appear in a decoded event, whatever the options, nor in a reject message, even for records cut
+// at every position. Tokens are per tenant: the same IPP gives the same token in FHIR, ATNA, the
+// flat log and HL7 for one tenant key, and unrelated tokens for another tenant; the same for the
+// stay number, whose token is of its own kind. plugins/ehr/tests/decode_test.py does the same
+// through `vigie decode` (stdout and stderr).
 #include <set>
 
 #include "ehr_test_support.h"
@@ -45,7 +46,8 @@ TEST_F(EhrPrivacy, NoClearIdentifierInAnyEventWithOrWithoutKey) {
           if (key == nullptr) {
             for (std::string_view f :
                  {"patient.token", "patient.ipp_token", "patient.nir_token", "patient.fhir_token",
-                  "patient.name_token", "patient.family_token", "patient.birth_token"}) {
+                  "patient.name_token", "patient.family_token", "patient.birth_token",
+                  "patient.stay_token"}) {
               EXPECT_EQ(text(e, f), "<absent>") << f;
             }
           }
@@ -66,7 +68,8 @@ TEST_F(EhrPrivacy, WithoutKeyEveryPatientRecordIsMarkedRedacted) {
       event::Event with, without;
       ASSERT_TRUE(d->decode(l.text, ctx(key_.get()), with).ok());
       ASSERT_TRUE(d->decode(l.text, ctx(nullptr), without).ok());
-      const bool has_patient = text(with, "patient.token") != "<absent>";
+      const bool has_patient = text(with, "patient.token") != "<absent>" ||
+                               text(with, "patient.stay_token") != "<absent>";
       EXPECT_EQ(text(without, "patient.redacted"), has_patient ? "true" : "<absent>")
           << s.file << ":" << l.number;
       EXPECT_EQ(text(with, "patient.redacted"), "<absent>") << s.file << ":" << l.number;
@@ -144,6 +147,71 @@ TEST_F(EhrPrivacy, SameIppGivesTheSameTokenInEveryFormatOfOneTenant) {
   // The token is the pseudonymiser's own (docs/privacy.md): the directory and the establishment's
   // re-identification tools compute the same.
   EXPECT_EQ(*mine.begin(), *key_->token(enrich::IdKind::kIpp, "100000123"));
+}
+
+// The samples' stay number (NDA 24000006: HL7 PID-18 and PV1-19, the flat log's sejour_nda) is a
+// token with the key, the same in both feeds and in every message of the stay, and nothing
+// without: dropped, patient.redacted set.
+TEST_F(EhrPrivacy, SamplesStayNumberIsATokenWithKeyAndAbsentWithout) {
+  const std::string nda = *key_->token(enrich::IdKind::kNda, "24000006");
+  std::size_t stays = 0;
+  for (const SampleFile& s : sample_files()) {
+    auto d = make(s.format);
+    for (const SampleLine& l : sample_lines(s.file)) {
+      event::Event with, without;
+      ASSERT_TRUE(d->decode(l.text, ctx(key_.get()), with).ok());
+      ASSERT_TRUE(d->decode(l.text, ctx(nullptr), without).ok());
+      EXPECT_EQ(text(without, "patient.stay_token"), "<absent>") << s.file << ":" << l.number;
+      if (l.text.find("24000006") == std::string::npos) {
+        EXPECT_EQ(text(with, "patient.stay_token"), "<absent>") << s.file << ":" << l.number;
+        continue;
+      }
+      ++stays;
+      EXPECT_EQ(text(with, "patient.stay_token"), nda) << s.file << ":" << l.number;
+      EXPECT_EQ(text(without, "patient.redacted"), "true") << s.file << ":" << l.number;
+      EXPECT_EQ(json(with).find("24000006"), std::string::npos);
+      EXPECT_EQ(json(without).find("24000006"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(stays, 4u) << "three HL7 messages and one flat record name the stay";
+}
+
+// One stay in the four formats: one token per tenant, of kind nda, unrelated to the IPP with the
+// same digits and to the other tenant's.
+TEST_F(EhrPrivacy, SameNdaGivesTheSameStayTokenInEveryFormatOfOneTenant) {
+  const std::pair<const char*, std::string> records[] = {
+      {"fhir-auditevent",
+       R"({"resourceType":"AuditEvent","type":{"code":"110110"},"action":"R","recorded":"2026-03-14T02:12:44+01:00","agent":[{"altId":"mleroy","requestor":true}],"entity":[{"what":{"reference":"Patient/p-100000123"},"type":{"code":"1"},"role":{"code":"1"}},{"what":{"reference":"Encounter/e1","identifier":{"value":"24000006"}}}]})"},
+      {"atna-xml",
+       R"(<AuditMessage><EventIdentification EventActionCode="R" EventDateTime="2026-03-14T02:12:44+01:00" EventOutcomeIndicator="0"><EventID csd-code="110110"/></EventIdentification><ActiveParticipant UserID="mleroy" UserIsRequestor="true"/><ParticipantObjectIdentification ParticipantObjectID="24000006^^^&amp;1.2.250.1.999.1.1.1&amp;ISO^VN" ParticipantObjectTypeCode="2" ParticipantObjectTypeCodeRole="4"><ParticipantObjectIDTypeCode csd-code="3" codeSystemName="RFC-3881" originalText="Encounter Number"/></ParticipantObjectIdentification></AuditMessage>)"},
+      {"dpi-flat",
+       R"({"ts":"2026-03-14T02:12:00+01:00","action":"READ","user_login":"mleroy","sejour_nda":"24000006"})"},
+      {"hl7v2-adt",
+       "MSH|^~\\&|GAM|CHEX|DPI|CHEX|20260310093000||ADT^A01|1|P|2.5\rPID|1||100000123^^^^PI|||||||"
+       "||||||||24000006^^^CHEX^AN\rPV1|1|I|6268"}};
+  const auto other = load_pseudonymiser(kOtherTenant);
+  ASSERT_NE(other, nullptr);
+  std::set<std::string> mine, theirs;
+  for (const auto& [format, record] : records) {
+    auto d = make(format);
+    event::Event e;
+    ASSERT_TRUE(d->decode(record, ctx(key_.get()), e).ok()) << format;
+    mine.insert(text(e, "patient.stay_token"));
+    EXPECT_NE(text(e, "patient.token_kind"), "nda") << format;
+    EXPECT_EQ(json(e).find("24000006"), std::string::npos) << format;
+    ASSERT_TRUE(d->decode(record, ctx(other.get()), e).ok()) << format;
+    theirs.insert(text(e, "patient.stay_token"));
+    ASSERT_TRUE(d->decode(record, ctx(nullptr), e).ok()) << format;
+    EXPECT_EQ(text(e, "patient.stay_token"), "<absent>") << format;
+    EXPECT_EQ(text(e, "patient.redacted"), "true") << format;
+    EXPECT_EQ(json(e).find("24000006"), std::string::npos) << format;
+  }
+  ASSERT_EQ(mine.size(), 1u) << "one stay, one token per tenant";
+  ASSERT_EQ(theirs.size(), 1u);
+  EXPECT_NE(*mine.begin(), *theirs.begin()) << "tenants' tokens must not link";
+  EXPECT_EQ(*mine.begin(), *key_->token(enrich::IdKind::kNda, "24000006"));
+  EXPECT_EQ(enrich::token_kind(*mine.begin()), enrich::IdKind::kNda);
+  EXPECT_NE(*mine.begin(), *key_->token(enrich::IdKind::kIpp, "24000006"));
 }
 
 TEST_F(EhrPrivacy, SameInsGivesTheSameNirTokenInEveryFormat) {

@@ -57,6 +57,9 @@ constexpr Vector kVectors[] = {
     {IdKind::kBirthDate, "12/05/1985", "1985-05-12", "pt1:birth:p5oqrbj5dq6wknllx3g2tkmu6i"},
     {IdKind::kBirthDate, "19850512", "1985-05-12", "pt1:birth:p5oqrbj5dq6wknllx3g2tkmu6i"},
     {IdKind::kBirthDate, "1985-05-12", "1985-05-12", "pt1:birth:p5oqrbj5dq6wknllx3g2tkmu6i"},
+    {IdKind::kNda, "000123456", "123456", "pt1:nda:c5qdqolel3rpa2emskxoy42w64"},
+    {IdKind::kNda, "24000006", "24000006", "pt1:nda:ttil7st34byy5c2fcxybbl3nmq"},
+    {IdKind::kNda, " 2400 0006 ", "24000006", "pt1:nda:ttil7st34byy5c2fcxybbl3nmq"},
 };
 
 // NOLINTNEXTLINE(readability-identifier-naming): the name gtest looks up
@@ -81,7 +84,7 @@ INSTANTIATE_TEST_SUITE_P(Pt1, TokenVectorTest, ::testing::ValuesIn(kVectors));
 TEST(TokenFormat, IsVersionKindAnd26Base32Characters) {
   const auto p = make();
   for (IdKind kind : {IdKind::kIpp, IdKind::kNir, IdKind::kFhirPatient, IdKind::kName,
-                      IdKind::kFamilyName, IdKind::kBirthDate}) {
+                      IdKind::kFamilyName, IdKind::kBirthDate, IdKind::kNda}) {
     const std::string raw = kind == IdKind::kNir         ? "2690299350012"
                             : kind == IdKind::kBirthDate ? "2001-02-03"
                                                          : "abc";
@@ -109,10 +112,12 @@ TEST(TokenFormat, TokenKindRejectsWhatIsNotAToken) {
 
 TEST(TokenFormat, KindNamesRoundTrip) {
   for (IdKind kind : {IdKind::kIpp, IdKind::kNir, IdKind::kFhirPatient, IdKind::kName,
-                      IdKind::kFamilyName, IdKind::kBirthDate}) {
+                      IdKind::kFamilyName, IdKind::kBirthDate, IdKind::kNda}) {
     EXPECT_EQ(parse_id_kind(to_string(kind)), kind);
   }
+  EXPECT_EQ(to_string(IdKind::kNda), "nda");
   EXPECT_FALSE(parse_id_kind("NIR").has_value());
+  EXPECT_FALSE(parse_id_kind("NDA").has_value());
   EXPECT_FALSE(parse_id_kind("").has_value());
 }
 
@@ -127,6 +132,24 @@ TEST(DomainSeparation, SameDigitsOfTwoKindsDoNotCollide) {
   const std::string name = *p->token(IdKind::kName, "Leroy");
   const std::string family = *p->token(IdKind::kFamilyName, "Leroy");
   EXPECT_NE(name.substr(name.rfind(':')), family.substr(family.rfind(':')));
+}
+
+// A stay number and an IPP share their normalisation and often their digits (both are local
+// counters of the establishment): only the kind in the MAC keeps a stay from matching a patient.
+TEST(DomainSeparation, AnNdaAndAnIppWithTheSameDigitsDoNotCollide) {
+  const auto p = make();
+  std::string ipp_form, nda_form;
+  ASSERT_TRUE(normalize_identifier(IdKind::kIpp, "24000006", ipp_form).ok());
+  ASSERT_TRUE(normalize_identifier(IdKind::kNda, "24000006", nda_form).ok());
+  EXPECT_EQ(ipp_form, nda_form);
+  const std::string ipp = *p->token(IdKind::kIpp, "24000006");
+  const std::string nda = *p->token(IdKind::kNda, "24000006");
+  EXPECT_EQ(ipp.substr(0, 8), "pt1:ipp:");
+  EXPECT_EQ(nda.substr(0, 8), "pt1:nda:");
+  EXPECT_NE(ipp.substr(ipp.rfind(':')), nda.substr(nda.rfind(':')));
+  EXPECT_EQ(token_kind(nda), IdKind::kNda);
+  EXPECT_NE(*make("CHU-X")->token(IdKind::kNda, "24000006"),
+            *make("CHU-Y")->token(IdKind::kNda, "24000006"));
 }
 
 TEST(DomainSeparation, SameKeyInTwoDomainsDoesNotLink) {
@@ -201,6 +224,17 @@ constexpr NormCase kNormCases[] = {
      "3",
      "!invalid-ipp"},
     {IdKind::kIpp, "", "!empty"},
+    // NDA (stay number): the IPP's rule; its own error code.
+    {IdKind::kNda, "\t24000006\n", "24000006"},
+    {IdKind::kNda, "0024 000 006", "24000006"},
+    {IdKind::kNda, "0", "0"},
+    {IdKind::kNda, "s24-000006", "S24-000006"},
+    {IdKind::kNda, "0024a", "0024A"},
+    {IdKind::kNda,
+     "240\x7f"
+     "00006",
+     "!invalid-nda"},
+    {IdKind::kNda, " \t ", "!empty"},
     // FHIR Patient references.
     {IdKind::kFhirPatient, "Patient/abc-1.2", "Patient/abc-1.2"},
     {IdKind::kFhirPatient, "http://h/fhir/r4/Patient/abc?_format=json", "Patient/abc"},
@@ -317,6 +351,9 @@ TEST(Errors, NeverContainTheIdentifier) {
       {IdKind::kFhirPatient, "Patient/secret_1"},
       {IdKind::kIpp,
        "12\x01"
+       "3456"},
+      {IdKind::kNda,
+       "24\x01"
        "3456"},
       {IdKind::kName, "Leroy\xC3"},
       {IdKind::kName, std::string_view("Leroyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
