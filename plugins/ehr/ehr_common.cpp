@@ -158,38 +158,6 @@ namespace {
 
 std::string at(std::size_t offset) { return " at byte offset " + std::to_string(offset); }
 
-// The first byte that is a C0 control (but tab, and CR / LF when `line_ends`) or DEL, or npos;
-// sets `non_ascii` when a byte >= 0x80 comes before it. Eight bytes at a time: records are mostly
-// printable ASCII, and only a word holding something else is looked at byte by byte.
-std::size_t find_control(std::string_view r, bool line_ends, bool& non_ascii) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  std::size_t i = 0;
-  while (i < r.size()) {
-    if (i + 8 <= r.size()) {
-      std::uint64_t w;
-      std::memcpy(&w, r.data() + i, 8);
-      const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;  // a byte < 0x20
-      const std::uint64_t x = w ^ (kOnes * 0x7f);
-      const std::uint64_t del = (x - kOnes) & ~x & kHigh;  // a byte == 0x7f
-      if ((below_space | del | (w & kHigh)) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    for (const std::size_t end = std::min(i + 8, r.size()); i < end; ++i) {
-      const auto b = static_cast<unsigned char>(r[i]);
-      if (b >= 0x20 && b != 0x7f) {
-        non_ascii |= b >= 0x80;
-        continue;
-      }
-      if (b == '\t' || (line_ends && (b == '\r' || b == '\n'))) continue;
-      return i;
-    }
-  }
-  return std::string_view::npos;
-}
-
 }  // namespace
 
 EhrDecoder::EhrDecoder(const decode::DecoderSetup& setup, std::string_view format,
@@ -218,7 +186,7 @@ Status EhrDecoder::check_record(std::string_view& record) const {
   }
   if (trim_front(record).empty()) return Status::error(std::string(kRejectEmpty), "blank record");
   bool non_ascii = false;
-  if (const std::size_t i = find_control(record, controls_ != Controls::kNone, non_ascii);
+  if (const std::size_t i = ascii::find_control(record, controls_ != Controls::kNone, non_ascii);
       i != std::string_view::npos) {
     return Status::error(std::string(kRejectBinary), "control byte in the record" + at(i));
   }

@@ -24,10 +24,12 @@ constexpr std::string_view kKeys[] = {
     "authproto", "policyid",   "srcport",  "dstport",   "locip",      "remport",  "locport",
     "outintf",   "init",       "mode",     "stage",     "dir",        "result",   "error_num"};
 
+constexpr std::size_t key(std::string_view k) { return key_position(kKeys, k); }
+
 class FortigateDecoder : public VpnDecoder {
  public:
   explicit FortigateDecoder(const decode::DecoderSetup& setup)
-      : VpnDecoder(setup, "fortigate", kKeys) {}
+      : VpnDecoder(setup, "fortigate", kKeys), keys_(kKeys) {}
 
  protected:
   Status decode_record(std::string_view record, const decode::RecordContext& ctx, event::Event& out,
@@ -51,50 +53,79 @@ class FortigateDecoder : public VpnDecoder {
     while (scan.next(kv)) {
       ++pairs;
       std::string_view v = kv.escaped ? unescape_into(out, kv.value) : kv.value;
-      set_named(out, kv.key, v);
-      const std::string_view k = kv.key;
-      if (k == "date")
-        date = v;
-      else if (k == "time")
-        time = v;
-      else if (k == "tz")
-        tz = v;
-      else if (k == "eventtime")
-        eventtime = v;
-      else if (k == "logid")
-        c.message_id = v;
-      else if (k == "action")
-        action = v;
-      else if (k == "status")
-        status = v;
-      else if (k == "user")
-        user = v;
-      else if (k == "xauthuser")
-        xauthuser = v;
-      else if (k == "group")
-        group = v;
-      else if (k == "xauthgroup")
-        xauthgroup = v;
-      else if (k == "remip")
-        remip = v;
-      else if (k == "srcip")
-        srcip = v;
-      else if (k == "tunnelip")
-        tunnelip = v;
-      else if (k == "assignip")
-        assignip = v;
-      else if (k == "reason")
-        c.reason = v;
-      else if (k == "devname")
-        c.gateway = v;
-      else if (k == "tunnelid")
-        c.session_id = v == "0" ? std::string_view{} : v;
-      else if (k == "duration")
-        c.duration_s = parse_uint(v);
-      else if (k == "sentbyte")
-        c.bytes_out = parse_uint(v);  // FortiGate -> client
-      else if (k == "rcvdbyte")
-        c.bytes_in = parse_uint(v);  // client -> FortiGate
+      const std::size_t i = keys_.find(kv.key);
+      if (i == KeyIndex::kNone) {  // a key this decoder does not know: kept under its name
+        set_named(out, kv.key, v);
+        continue;
+      }
+      set_vendor_value(out, i, v);
+      switch (i) {
+        case key("date"):
+          date = v;
+          break;
+        case key("time"):
+          time = v;
+          break;
+        case key("tz"):
+          tz = v;
+          break;
+        case key("eventtime"):
+          eventtime = v;
+          break;
+        case key("logid"):
+          c.message_id = v;
+          break;
+        case key("action"):
+          action = v;
+          break;
+        case key("status"):
+          status = v;
+          break;
+        case key("user"):
+          user = v;
+          break;
+        case key("xauthuser"):
+          xauthuser = v;
+          break;
+        case key("group"):
+          group = v;
+          break;
+        case key("xauthgroup"):
+          xauthgroup = v;
+          break;
+        case key("remip"):
+          remip = v;
+          break;
+        case key("srcip"):
+          srcip = v;
+          break;
+        case key("tunnelip"):
+          tunnelip = v;
+          break;
+        case key("assignip"):
+          assignip = v;
+          break;
+        case key("reason"):
+          c.reason = v;
+          break;
+        case key("devname"):
+          c.gateway = v;
+          break;
+        case key("tunnelid"):
+          c.session_id = v == "0" ? std::string_view{} : v;
+          break;
+        case key("duration"):
+          c.duration_s = parse_uint(v);
+          break;
+        case key("sentbyte"):
+          c.bytes_out = parse_uint(v);  // FortiGate -> client
+          break;
+        case key("rcvdbyte"):
+          c.bytes_in = parse_uint(v);  // client -> FortiGate
+          break;
+        default:
+          break;
+      }
     }
     if (scan.error()) {
       return Status::error(std::string(kRejectQuote),
@@ -148,6 +179,8 @@ class FortigateDecoder : public VpnDecoder {
     if (action == "logout" || action == "auth-logout") return Action::kSessionEnd;
     return Action::kOther;
   }
+
+  KeyIndex keys_;
 };
 
 // A key (preceded by start, blank or '>') followed by '=' in the first bytes.

@@ -52,6 +52,19 @@ VpnDecoder::VpnDecoder(const decode::DecoderSetup& setup, std::string_view vendo
       common_(setup, common_field_names()),
       vendor_(setup, vendor_fields) {}
 
+KeyIndex::KeyIndex(std::span<const std::string_view> keys) : keys_(keys) {
+  std::size_t size = 16;
+  while (size < keys.size() * 4) size *= 2;
+  slots_.assign(size, 0);
+  mask_ = size - 1;
+  for (std::size_t k = 0; k < keys.size() && k < 0xFFFF; ++k) {
+    if (keys[k].empty() || find(keys[k]) != kNone) continue;  // a duplicate keeps its first
+    std::size_t i = hash(keys[k]) & mask_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = static_cast<std::uint16_t>(k + 1);
+  }
+}
+
 std::int64_t VpnDecoder::reference_ms(const decode::RecordContext& ctx) {
   if (ctx.received_ms != event::Event::kNoTime) return ctx.received_ms;
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -94,15 +107,9 @@ Status VpnDecoder::decode(std::string_view record, const decode::RecordContext& 
   }
   if (trim(record).empty()) return Status::error(std::string(kRejectEmpty), "blank record");
   bool non_ascii = false;
-  for (std::size_t i = 0; i < record.size(); ++i) {
-    const auto b = static_cast<unsigned char>(record[i]);
-    if (b < 0x20 && b != '\t') {
-      return Status::error(std::string(kRejectBinary), "control byte in the record" + at(i));
-    }
-    if (b == 0x7f) {
-      return Status::error(std::string(kRejectBinary), "control byte in the record" + at(i));
-    }
-    non_ascii |= b >= 0x80;
+  if (const std::size_t i = ascii::find_control(record, /*line_ends=*/false, non_ascii);
+      i != std::string_view::npos) {
+    return Status::error(std::string(kRejectBinary), "control byte in the record" + at(i));
   }
   if (non_ascii && !utf8::valid(record)) {
     return Status::error(std::string(kRejectUtf8), "record is not well-formed UTF-8");
