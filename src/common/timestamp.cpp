@@ -137,6 +137,19 @@ std::optional<std::int64_t> parse_timestamp_ms(std::string_view s, int default_o
   return seconds * 1000 + millis - offset_minutes * 60'000;
 }
 
+std::optional<std::int64_t> civil_ms(int year, int month, int day, int hour, int minute, int second,
+                                     int millis) {
+  if (year < 0 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+      day > static_cast<int>(days_in_month(year, static_cast<unsigned>(month))) || hour < 0 ||
+      hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60 || millis < 0 ||
+      millis > 999) {
+    return std::nullopt;
+  }
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return (days * 86400 + hour * 3600 + minute * 60 + second) * 1000 + millis;
+}
+
 DateParts date_parts_utc(std::int64_t ms) {
   // Floor division without forming days * kMsPerDay, which overflows near INT64_MIN.
   std::int64_t days = ms / kMsPerDay;
@@ -190,12 +203,18 @@ std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
   if (i == 0) return std::nullopt;
   std::string_view unit = text.substr(i);
   std::int64_t scale = 0;
-  if (unit == "ms") scale = 1;
-  else if (unit == "s") scale = 1000;
-  else if (unit == "m") scale = 60'000;
-  else if (unit == "h") scale = 3'600'000;
-  else if (unit == "d") scale = 86'400'000;
-  else return std::nullopt;
+  if (unit == "ms")
+    scale = 1;
+  else if (unit == "s")
+    scale = 1000;
+  else if (unit == "m")
+    scale = 60'000;
+  else if (unit == "h")
+    scale = 3'600'000;
+  else if (unit == "d")
+    scale = 86'400'000;
+  else
+    return std::nullopt;
   constexpr std::int64_t kMax = 100LL * 366 * 86'400'000;
   if (n > kMax / scale) return std::nullopt;
   return n * scale;

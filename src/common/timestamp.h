@@ -34,6 +34,12 @@ namespace vigie {
 std::optional<std::int64_t> parse_timestamp_ms(std::string_view text,
                                                int default_offset_minutes = 0);
 
+// The same date and time given as numbers, taken as UTC, with the same checks (year 0000-9999,
+// day within the month, second <= 60, millis 0-999): for parsers that read the parts themselves
+// (BSD syslog stamps) and would otherwise print them to parse them again.
+std::optional<std::int64_t> civil_ms(int year, int month, int day, int hour, int minute, int second,
+                                     int millis);
+
 // Broken-down UTC fields of a time, for the Sigma date-part modifiers (minute, hour, day, week,
 // month, year). `iso_week` is the ISO 8601 week number (1-53; the first days of January may belong
 // to week 52/53 of the previous year, the last days of December to week 1 of the next);

@@ -134,10 +134,7 @@ std::optional<std::int64_t> local_ms(const BsdStamp& st, int year) {
   if (year < 0 || year > 9999 || st.hour > 23 || st.minute > 59 || st.second > 60) {
     return std::nullopt;
   }
-  char text[48];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", year, st.month, st.day,
-                st.hour, st.minute, st.second, st.millis);
-  return parse_timestamp_ms(text);
+  return civil_ms(year, st.month, st.day, st.hour, st.minute, st.second, st.millis);
 }
 
 void set_local_time(SyslogMessage& out, const Zone& zone, std::int64_t local, TimeSource source) {
