@@ -250,6 +250,38 @@ TEST_F(EhrFormats, FhirEncounterEntityGivesTheStayToken) {
   }
 }
 
+// A pretty-printed AuditEvent (a file of them, or a FHIR read saved with curl) comes whole out of
+// the JSON framing: its line ends and indentation are JSON whitespace, so it gives the event of
+// the same record on one line. A line end inside a string is not JSON (invalid-json); any other
+// control byte is still binary-data.
+TEST_F(EhrFormats, FhirPrettyPrintedGivesTheEventOfItsLine) {
+  auto d = make("fhir-auditevent");
+  const decode::Registry& r = decode::builtin_plugins();
+  for (const SampleLine& l : sample_lines("ehr_fhir_r4_auditevent_balp.ndjson")) {
+    event::Event one_line, spread;
+    ASSERT_TRUE(d->decode(l.text, ctx(), one_line).ok()) << l.number;
+    const std::map<std::string, std::string> want = all(one_line);  // before the next decode()
+    for (std::string_view eol : {"\n", "\r\n"}) {
+      const std::string p = pretty_json(l.text, eol);
+      ASSERT_NE(p.find('\n'), std::string::npos);
+      const Status s = d->decode(p, ctx(), spread);
+      ASSERT_TRUE(s.ok()) << l.number << ": " << s.to_string();
+      EXPECT_EQ(all(spread), want) << l.number;
+      const decode::Format* f = r.sniff_any(p);
+      ASSERT_NE(f, nullptr);
+      EXPECT_EQ(f->info.name, "fhir-auditevent") << l.number;
+    }
+  }
+  const std::string p = pretty_json(sample_lines("ehr_fhir_r4_auditevent_balp.ndjson")[0].text);
+  event::Event e;
+  std::string broken = p;
+  broken.replace(broken.find("\"AuditEvent\""), 12, "\"Audit\nEvent\"");
+  EXPECT_EQ(d->decode(broken, ctx(), e).code(), "invalid-json");
+  broken = p;
+  broken[broken.find("\n  ") + 1] = '\x0b';
+  EXPECT_EQ(d->decode(broken, ctx(), e).code(), "binary-data");
+}
+
 // ---- ATNA / DICOM AuditMessage -----------------------------------------------------------------
 
 // RFC 3881 attribute names (code, displayName), MSGID "IHE", a query object and a study: what
@@ -384,13 +416,14 @@ TEST_F(EhrFormats, AtnaEncounterNumberObjectGivesTheStayToken) {
                 "Account Number"},
        }) {
     event::Event e;
-    ASSERT_TRUE(d->decode(atna_with_object(c.object), ctx(), e).ok()) << c.object;
+    const std::string record = atna_with_object(c.object);  // the event's values view into it
+    ASSERT_TRUE(d->decode(record, ctx(), e).ok()) << c.object;
     EXPECT_EQ(text(e, "patient.stay_token"), nda) << c.object;
     EXPECT_EQ(text(e, "patient.token"), *key_->token(IdKind::kIpp, "100000123"));
     EXPECT_EQ(text(e, "patient.token_kind"), "ipp");
     EXPECT_EQ(text(e, "ehr.object"), c.kind);
     EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
-    ASSERT_TRUE(d->decode(atna_with_object(c.object), ctx(nullptr), e).ok());
+    ASSERT_TRUE(d->decode(record, ctx(nullptr), e).ok());
     EXPECT_EQ(text(e, "patient.stay_token"), "<absent>");
     EXPECT_EQ(text(e, "patient.redacted"), "true");
     EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
@@ -407,7 +440,8 @@ TEST_F(EhrFormats, AtnaEncounterNumberObjectGivesTheStayToken) {
         "<ParticipantObjectIDTypeCode csd-code=\"VN\" codeSystemName=\"HL70203\"/>"
         "</ParticipantObjectIdentification>"}) {
     event::Event e;
-    ASSERT_TRUE(d->decode(atna_with_object(object), ctx(), e).ok()) << object;
+    const std::string record = atna_with_object(object);  // the event's values view into it
+    ASSERT_TRUE(d->decode(record, ctx(), e).ok()) << object;
     EXPECT_EQ(text(e, "patient.stay_token"), "<absent>") << object;
     EXPECT_EQ(json(e).find("24000006"), std::string::npos) << json(e);
   }
@@ -439,6 +473,25 @@ TEST_F(EhrFormats, FlatCsvWithHeaderSemicolonsAndQuotes) {
   EXPECT_EQ(text(e, "user.name"), "jmartin");
   EXPECT_EQ(text(e, "event.outcome"), "failure");
   EXPECT_EQ(format_timestamp_ms(e.time_ms), "2026-03-14T09:32:00.000Z");
+}
+
+// The JSON form of the flat log, pretty-printed (an export as a JSON array, cut by the JSON
+// framing): the events of its lines. A CSV row is never JSON: a line end in it is binary-data.
+TEST_F(EhrFormats, FlatPrettyPrintedJsonGivesTheEventOfItsLine) {
+  auto d = make("dpi-flat");
+  for (const SampleLine& l : sample_lines("ehr_dpi_vendor_flat_access.ndjson")) {
+    event::Event one_line, spread;
+    ASSERT_TRUE(d->decode(l.text, ctx(), one_line).ok()) << l.number;
+    const std::map<std::string, std::string> want = all(one_line);  // before the next decode()
+    const std::string p = pretty_json(l.text, "\r\n");
+    const Status s = d->decode(p, ctx(), spread);
+    ASSERT_TRUE(s.ok()) << l.number << ": " << s.to_string();
+    EXPECT_EQ(all(spread), want) << l.number;
+  }
+  event::Event e;
+  EXPECT_TRUE(decode::is_no_event(d->decode("ts;action;user_login;patient_ipp", ctx(), e)));
+  EXPECT_EQ(d->decode("2026-03-14 02:12:00;READ\n;mleroy;100000123", ctx(), e).code(),
+            "binary-data");
 }
 
 TEST_F(EhrFormats, FlatColumnsFromConfiguration) {
