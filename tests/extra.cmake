@@ -10,6 +10,9 @@
 #                       AuditEvents (one event per AuditEvent, rejects, skips)
 #   cli_hl7_framing     `vigie decode` and `vigie hunt` on HL7 v2 MLLP captures and label cli
 #                       segment-per-line files: the same events as the ER7 sample
+#   cli_json_framing    `vigie decode` and `vigie hunt` on pretty-printed JSON,     label cli
+#                       evtx_dump -o json output, top-level arrays and a pretty-
+#                       printed FHIR Bundle: the same events as the JSON-lines samples
 #   schemas_validate    every decoded shared sample validates against schemas/      label cli
 #   script_syntax_*     `bash -n` on every shell script of scripts/ and .ci/run      label lint
 #   script_shellcheck   shellcheck on the same scripts, only if shellcheck exists    label lint
@@ -46,6 +49,10 @@ if(TARGET vigie)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/hl7_framing_test.sh $<TARGET_FILE:vigie>
       ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli_hl7_framing PROPERTIES LABELS "cli" TIMEOUT 120)
+  add_test(NAME cli_json_framing
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/json_framing_test.sh $<TARGET_FILE:vigie>
+      ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_json_framing PROPERTIES LABELS "cli" TIMEOUT 120)
   # Debian's /usr/bin/python3 with python3-jsonschema (a python3 earlier on PATH may lack it).
   add_test(NAME schemas_validate
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/schemas/validate_decoded.py

@@ -177,12 +177,10 @@ int decode_logs(const DecodeOptions& options) {
     }
   }
   const std::string input_name = options.input == "-" ? "<stdin>" : options.input;
-  // Records that span lines: Windows event XML is cut by element, HL7 v2 by message (MSH);
-  // everything else by line, unless auto-detection finds XML, HL7 or syslog octet counting.
-  const Framing framing = options.format == "wef-xml"     ? Framing::kXml
-                          : options.format == "hl7v2-adt" ? Framing::kHl7
-                          : options.format == "auto"      ? Framing::kAuto
-                                                          : Framing::kLines;
+  // Records that span lines: Windows event XML is cut by element, HL7 v2 by message (MSH), JSON
+  // objects spread over lines (pretty-printed, evtx_dump -o json, a top-level array) by object;
+  // everything else by line, unless auto-detection finds XML, HL7, syslog octet counting or JSON.
+  const Framing framing = framing_for_format(options.format);
   RecordInput lines(fd, max_bytes, framing);
   event::Event ev;
   decode::Split parts;  // the records of a line: itself, or a container's (a FHIR Bundle's)

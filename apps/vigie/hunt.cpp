@@ -375,12 +375,10 @@ int hunt(const HuntOptions& options) {
   };
   ingest::SyslogMessage syslog_scratch;
   event::Event ev;
-  // Records that span lines: Windows event XML is cut by element, HL7 v2 by message (MSH);
-  // everything else by line, unless auto-detection finds XML, HL7 or syslog octet counting.
-  const Framing framing = options.format == "wef-xml"     ? Framing::kXml
-                          : options.format == "hl7v2-adt" ? Framing::kHl7
-                          : options.format == "auto"      ? Framing::kAuto
-                                                          : Framing::kLines;
+  // Records that span lines: Windows event XML is cut by element, HL7 v2 by message (MSH), JSON
+  // objects spread over lines (pretty-printed, evtx_dump -o json, a top-level array) by object;
+  // everything else by line, unless auto-detection finds XML, HL7, syslog octet counting or JSON.
+  const Framing framing = framing_for_format(options.format);
   RecordInput lines(fd, options.max_line_bytes, framing);
 
   std::string out;

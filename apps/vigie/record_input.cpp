@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <optional>
+#include <string>
 
 #include "common/line_reader.h"
 #include "ingest/hl7_frame.h"
+#include "ingest/json_frame.h"
 #include "ingest/syslog.h"
 #include "ingest/xml.h"
 
@@ -67,6 +69,59 @@ bool starts_as_hl7(int fd) {
   return ingest::hl7_message_start(head);
 }
 
+// How much of a file's start the JSON detection reads: enough for the first object of a pretty-
+// printed file to show a line break, and for a long first line of JSON lines (a one-line FHIR
+// Bundle) to stay JSON lines.
+constexpr std::size_t kJsonHeadBytes = 64 << 10;
+
+// Whether a regular file holds JSON objects spread over several lines: after a BOM and blanks, an
+// evtx_dump "Record <n>" line followed by a "{" line (`evtx_dump -o json`), a top-level array of
+// objects ("[" then "{" or "]"), or a "{" whose object does not end on its first line (pretty-
+// printed). A file whose first line is a whole object is JSON lines, read line by line: a broken
+// line then costs that line only.
+bool starts_as_json(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  std::string buf(kJsonHeadBytes, '\0');
+  ssize_t n = -1;
+  do {
+    n = ::pread(fd, buf.data(), buf.size(), 0);
+  } while (n < 0 && errno == EINTR);
+  if (n <= 0) return false;
+  std::string_view head(buf.data(), static_cast<std::size_t>(n));
+  const auto skip_blanks = [&head] {
+    const std::size_t first = head.find_first_not_of(" \t\r\n");
+    head.remove_prefix(first == std::string_view::npos ? head.size() : first);
+  };
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  skip_blanks();
+  if (head.starts_with("Record ")) {
+    head.remove_prefix(7);
+    const std::size_t digits = std::min(head.find_first_not_of("0123456789"), head.size());
+    if (digits == 0 || digits > 20) return false;
+    head.remove_prefix(digits);
+    if (head.starts_with('\r')) head.remove_prefix(1);
+    if (!head.starts_with('\n')) return false;
+    skip_blanks();
+    return head.starts_with('{');
+  }
+  if (head.starts_with('[')) {
+    head.remove_prefix(1);
+    skip_blanks();
+    return head.starts_with('{') || head.starts_with(']');
+  }
+  if (!head.starts_with('{')) return false;
+  // The first object, cut as the JsonSplitter cuts it (strings and escapes known): a line break
+  // before its end, or (not closed within the head) anywhere in the head after its "{".
+  ingest::JsonSplitter first(ingest::JsonSplitOptions{kJsonHeadBytes});
+  const ingest::JsonSplitter::Step s = first.next(head);
+  if (s.outcome == ingest::JsonSplitter::Outcome::kRecord) {
+    return s.record.find('\n') != std::string_view::npos;
+  }
+  return s.outcome == ingest::JsonSplitter::Outcome::kNeedMore &&
+         head.find('\n') != std::string_view::npos;
+}
+
 // One step of a splitter over the pending bytes, whichever the splitter.
 struct Cut {
   enum class Kind { kRecord, kError, kNeedMore, kEnd } kind;
@@ -82,17 +137,21 @@ std::size_t offset_in(std::string_view part, std::string_view pending) {
 }
 
 // What differs between the splitters' steps: the names of the record and of the error, and where
-// an error starts (HL7 points at the problem, the garbage or the oversized message; the others
-// at the pending bytes).
+// an error starts (HL7 and JSON point at the problem, the garbage or the oversized record; the
+// others at the pending bytes).
 std::string_view error_name(ingest::XmlError e) { return ingest::xml_error_name(e); }
 std::string_view error_name(ingest::SyslogError e) { return ingest::syslog_error_name(e); }
 std::string_view error_name(ingest::Hl7FrameError e) { return ingest::hl7_frame_error_name(e); }
+std::string_view error_name(ingest::JsonFrameError e) { return ingest::json_frame_error_name(e); }
 std::string_view record_of(const ingest::FrameSplitter::Step& s) { return s.frame; }
 template <typename Step>
 std::string_view record_of(const Step& s) {
   return s.record;
 }
 std::size_t error_at(const ingest::Hl7Splitter::Step& s, std::string_view pending) {
+  return offset_in(s.record, pending);
+}
+std::size_t error_at(const ingest::JsonSplitter::Step& s, std::string_view pending) {
   return offset_in(s.record, pending);
 }
 template <typename Step>
@@ -120,13 +179,14 @@ struct RecordInput::Lines {
   Lines(int fd, std::size_t max) : reader(fd, max) {}
 };
 
-// A splitter (XML elements, syslog frames or HL7 v2 messages) over a buffer refilled from the
-// file: records may span lines, and line numbers are counted over the bytes consumed.
+// A splitter (XML elements, syslog frames, HL7 v2 messages or JSON objects) over a buffer refilled
+// from the file: records may span lines, and line numbers are counted over the bytes consumed.
 struct RecordInput::Stream {
   int fd;
   std::optional<ingest::XmlSplitter> xml;
   std::optional<ingest::FrameSplitter> frames;
   std::optional<ingest::Hl7Splitter> hl7;
+  std::optional<ingest::JsonSplitter> json;
   std::string buf;
   std::size_t pos = 0;    // bytes of buf consumed
   std::int64_t line = 1;  // line at buf[pos]
@@ -138,6 +198,8 @@ struct RecordInput::Stream {
       xml.emplace(ingest::XmlSplitOptions{max, "Events"});
     } else if (framing == Framing::kHl7) {
       hl7.emplace(ingest::Hl7SplitOptions{max});
+    } else if (framing == Framing::kJson) {
+      json.emplace(ingest::JsonSplitOptions{max});
     } else {
       frames.emplace(ingest::FrameOptions{ingest::Framing::kAuto, max});
     }
@@ -147,6 +209,7 @@ struct RecordInput::Stream {
     const std::string_view pending(buf.data() + pos, buf.size() - pos);
     if (xml) return cut(*xml, pending, eof);
     if (hl7) return cut(*hl7, pending, eof);
+    if (json) return cut(*json, pending, eof);
     return cut(*frames, pending, eof);
   }
 
@@ -178,11 +241,25 @@ struct RecordInput::Stream {
   }
 };
 
+Framing framing_for_format(std::string_view format) {
+  if (format == "auto") return Framing::kAuto;
+  if (format == "wef-xml") return Framing::kXml;
+  if (format == "hl7v2-adt") return Framing::kHl7;
+  for (std::string_view json :
+       {"winlogbeat", "evtx-json", "nxlog", "flat", "fhir-auditevent", "dpi-flat"}) {
+    if (format == json) return Framing::kJsonOrLines;
+  }
+  return Framing::kLines;
+}
+
 RecordInput::RecordInput(int fd, std::size_t max_record_bytes, Framing framing) {
-  if (framing == Framing::kAuto) {
+  if (framing == Framing::kJsonOrLines) {
+    framing = starts_as_json(fd) ? Framing::kJson : Framing::kLines;
+  } else if (framing == Framing::kAuto) {
     framing = starts_as_xml(fd)          ? Framing::kXml
               : starts_octet_counted(fd) ? Framing::kSyslogFrames
               : starts_as_hl7(fd)        ? Framing::kHl7
+              : starts_as_json(fd)       ? Framing::kJson
                                          : Framing::kLines;
   }
   framing_ = framing;

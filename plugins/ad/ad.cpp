@@ -25,9 +25,10 @@ std::vector<std::string_view> system_fields() { return windows_event_fields(); }
 
 constexpr decode::Logsource kWindows{"windows", "", ""};
 
-// First non-blank byte of a record.
+// First non-blank byte of a record (line ends included: a pretty-printed object has them).
 std::string_view trim_front(std::string_view r) {
-  while (!r.empty() && (r.front() == ' ' || r.front() == '\t' || r.front() == '\r')) {
+  while (!r.empty() &&
+         (r.front() == ' ' || r.front() == '\t' || r.front() == '\r' || r.front() == '\n')) {
     r.remove_prefix(1);
   }
   return r;
@@ -39,14 +40,14 @@ bool json_object(std::string_view r) {
 }
 
 // Whether `r` has `quoted_key` followed by ':' and '{' (a key holding an object), not preceded
-// by a backslash (an escaped quote inside a string value).
+// by a backslash (an escaped quote inside a string value). JSON whitespace may surround the ':'.
 bool has_object_key(std::string_view r, std::string_view quoted_key) {
   for (std::size_t at = r.find(quoted_key); at != std::string_view::npos;
        at = r.find(quoted_key, at + 1)) {
     if (at > 0 && r[at - 1] == '\\') continue;
-    std::size_t i = r.find_first_not_of(" \t", at + quoted_key.size());
+    std::size_t i = r.find_first_not_of(" \t\r\n", at + quoted_key.size());
     if (i == std::string_view::npos || r[i] != ':') continue;
-    i = r.find_first_not_of(" \t", i + 1);
+    i = r.find_first_not_of(" \t\r\n", i + 1);
     if (i != std::string_view::npos && r[i] == '{') return true;
   }
   return false;

@@ -186,7 +186,9 @@ Status EhrDecoder::check_record(std::string_view& record) const {
   }
   if (trim_front(record).empty()) return Status::error(std::string(kRejectEmpty), "blank record");
   bool non_ascii = false;
-  if (const std::size_t i = ascii::find_control(record, controls_ != Controls::kNone, non_ascii);
+  const bool line_ends =
+      controls_ == Controls::kJson ? json_object(record) : controls_ != Controls::kNone;
+  if (const std::size_t i = ascii::find_control(record, line_ends, non_ascii);
       i != std::string_view::npos) {
     return Status::error(std::string(kRejectBinary), "control byte in the record" + at(i));
   }
@@ -424,9 +426,9 @@ bool has_json_string(std::string_view r, std::string_view quoted_key, std::strin
   for (std::size_t at = r.find(quoted_key); at != std::string_view::npos;
        at = r.find(quoted_key, at + 1)) {
     if (at > 0 && r[at - 1] == '\\') continue;
-    std::size_t i = r.find_first_not_of(" \t", at + quoted_key.size());
+    std::size_t i = r.find_first_not_of(" \t\r\n", at + quoted_key.size());
     if (i == std::string_view::npos || r[i] != ':') continue;
-    i = r.find_first_not_of(" \t", i + 1);
+    i = r.find_first_not_of(" \t\r\n", i + 1);
     if (i == std::string_view::npos || r[i] != '"') continue;
     if (r.substr(i + 1, value.size()) == value && r.substr(i + 1 + value.size(), 1) == "\"") {
       return true;

@@ -154,7 +154,10 @@ std::vector<std::string_view> all_field_names();
 
 // Which control bytes a format tolerates inside a record (beyond tab).
 enum class Controls : std::uint8_t {
-  kNone,      // JSON lines, CSV: tab only
+  kNone,      // CSV: tab only
+  kJson,      // JSON (dpi-flat: or CSV): CR and LF too when the record is a JSON object, whose
+              // line breaks are whitespace (a pretty-printed object, a Bundle saved from a
+              // search); the JSON parser refuses one inside a string. Tab only otherwise.
   kLineEnds,  // XML: CR and LF too (a document over several lines)
   kHl7,       // HL7 v2: CR and LF (segment ends), and an MLLP block's 0x0B start and 0x1C end
 };
@@ -249,7 +252,8 @@ std::string_view unit_code(std::string_view display);
 // First-level record shape checks used by the sniffers.
 std::string_view trim_front(std::string_view r);
 bool json_object(std::string_view r);
-// Whether a JSON record holds `"key"` followed by ':' and then `"value"` (a cheap scan).
+// Whether a JSON record holds `"key"` followed by ':' and then `"value"` (a cheap scan; JSON
+// whitespace, line ends included, may surround the ':').
 bool has_json_string(std::string_view r, std::string_view quoted_key, std::string_view value);
 
 // A JsonTree status as an ehr reject: its codes are the family's, except "empty" (empty-record)

@@ -75,7 +75,7 @@ std::string_view resource_type(std::string_view ref) {
 class FhirDecoder : public EhrDecoder {
  public:
   explicit FhirDecoder(const decode::DecoderSetup& setup)
-      : EhrDecoder(setup, "fhir-auditevent", Controls::kNone),
+      : EhrDecoder(setup, "fhir-auditevent", Controls::kJson),
         tree_(options(setup)),
         bundle_(bundle_options(setup)) {}
 

@@ -227,7 +227,7 @@ std::vector<Mapping> build_mappings(const std::map<std::string, std::string>& co
 class FlatDecoder : public EhrDecoder {
  public:
   explicit FlatDecoder(const decode::DecoderSetup& setup)
-      : EhrDecoder(setup, "dpi-flat", Controls::kNone),
+      : EhrDecoder(setup, "dpi-flat", Controls::kJson),
         mappings_(build_mappings(setup.ehr_flat_columns != nullptr ? *setup.ehr_flat_columns
                                                                    : default_flat_columns())),
         named_(intern_named(setup, mappings_)),

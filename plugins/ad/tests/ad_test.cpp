@@ -11,6 +11,7 @@
 #include "decode/fields.h"
 #include "ingest/zone.h"
 #include "tests/unit/support/decoder_fixture.h"
+#include "tests/unit/support/pretty_json.h"
 
 namespace vigie {
 namespace {
@@ -161,6 +162,44 @@ TEST_F(AdTest, SniffTellsTheFormatsApart) {
   EXPECT_EQ(sniffed(R"({"winlog": "a string, not the beat's object"})"), "flat");
   EXPECT_EQ(sniffed("<14>Mar 14 01:04:30 host msg"), "none");
   EXPECT_EQ(sniffed(""), "none");
+}
+
+// Pretty-printed records (json.dumps(indent=2), `evtx_dump -o json`), as the JSON framing gives
+// them from a file: the same format sniffed, and the same event, as the record on one line, with
+// LF or CRLF line ends (a key and the "{" of its value on two lines too).
+TEST_F(AdTest, PrettyPrintedRecordsAreSniffedAndDecodedAsTheirLines) {
+  const decode::Registry& r = decode::builtin_plugins();
+  const auto json = [this](const event::Event& e) {
+    std::string out;
+    decode::append_event_json(out, e, fields_);
+    return out;
+  };
+  const std::string evtx =
+      std::string(VIGIE_SOURCE_DIR) + "/plugins/ad/samples/security_evtx_dump.jsonl";
+  for (const auto& [format, file] :
+       {std::pair<std::string_view, std::string>{"winlogbeat",
+                                                 shared_formats("windows_winlogbeat_raw.ndjson")},
+        {"nxlog", shared_formats("windows_nxlog_im_msvistalog.ndjson")},
+        {"evtx-json", evtx}}) {
+    auto d = make(format);
+    for (const std::string& line : read_lines(file)) {
+      event::Event one_line, spread;
+      ASSERT_TRUE(d->decode(line, {}, one_line).ok()) << format;
+      const std::string want = json(one_line);  // before the next decode()
+      for (std::string_view eol : {"\n", "\r\n"}) {
+        const std::string p = test::pretty_json(line, eol);
+        const decode::Format* f = r.sniff(decode::Family::kAd, p);
+        ASSERT_NE(f, nullptr);
+        EXPECT_EQ(f->info.name, format);
+        ASSERT_TRUE(d->decode(p, {}, spread).ok()) << format;
+        EXPECT_EQ(json(spread), want) << format;
+      }
+    }
+  }
+  const decode::Format* f =
+      r.sniff(decode::Family::kAd, "{\n  \"winlog\"\n  :\n  {\n    \"event_id\": 4624\n  }\n}");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->info.name, "winlogbeat");
 }
 
 TEST_F(AdTest, BadRecordsAreRejectedWithAReason) {

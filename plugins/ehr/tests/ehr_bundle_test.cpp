@@ -5,6 +5,7 @@
 // an empty Bundle gives nothing; a malformed Bundle is one reject; an invalid AuditEvent is the
 // reject of its entry only; Bundles are sniffed as fhir-auditevent; no clear patient identifier
 // of a Bundle (an included Patient's either) reaches an event or a reject message.
+#include <algorithm>
 #include <set>
 
 #include "ehr_test_support.h"
@@ -130,6 +131,37 @@ TEST_F(EhrBundles, EveryBundleTypeGivesTheEventsOfTheSampleLines) {
   ASSERT_EQ(o.events.size(), 2u);
   EXPECT_EQ(o.events[0], expected[0]);
   EXPECT_EQ(o.events[1], expected[3]);
+}
+
+// A Bundle saved from a search (curl, Postman) is pretty-printed; read from a file, it comes whole
+// out of the JSON framing (src/ingest/json_frame.h), line ends and indentation included. They are
+// JSON whitespace: the same events as the sample's lines, LF or CRLF, and still sniffed as
+// fhir-auditevent (a key and its value on two lines too).
+TEST_F(EhrBundles, PrettyPrintedBundlesGiveTheEventsOfTheSampleLines) {
+  auto d = make("fhir-auditevent");
+  const decode::Registry& r = decode::builtin_plugins();
+  const std::vector<std::string> resources = sample_resources();
+  std::vector<std::map<std::string, std::string>> expected;
+  for (const std::string& res : resources) {
+    event::Event e;
+    ASSERT_TRUE(d->decode(res, ctx(), e).ok());
+    expected.push_back(all(e));
+  }
+  for (std::string_view eol : {"\n", "\r\n"}) {
+    const std::string b = pretty_json(bundle(resources, "searchset", kOutcome), eol);
+    ASSERT_GT(std::count(b.begin(), b.end(), '\n'), 100);
+    const Outcome o = run(*d, b);
+    ASSERT_TRUE(o.split.ok()) << o.split.to_string();
+    EXPECT_EQ(o.skipped, 1u);
+    EXPECT_TRUE(o.rejects.empty()) << o.output;
+    EXPECT_EQ(o.events, expected);
+    for (const std::string& sniffed :
+         {b, std::string("{\n  \"resourceType\"\n  :\n  \"Bundle\",\n  \"entry\": []\n}")}) {
+      const decode::Format* f = r.sniff_any(sniffed);
+      ASSERT_NE(f, nullptr);
+      EXPECT_EQ(f->info.name, "fhir-auditevent");
+    }
+  }
 }
 
 TEST_F(EhrBundles, OtherResourcesAndEntriesWithoutResourceAreSkippedAndCounted) {

@@ -18,9 +18,12 @@
 #include "decode/fields.h"
 #include "enrich/pseudonym.h"
 #include "ingest/zone.h"
+#include "tests/unit/support/pretty_json.h"
 #include "tests/unit/support/temp_dir.h"
 
 namespace vigie::ehr_test {
+
+using test::pretty_json;
 
 // The tenants of the tests: the establishment of the samples, and another one.
 inline constexpr std::string_view kTenant = "010000099";
