@@ -17,109 +17,91 @@
 namespace vigie::app {
 namespace {
 
-// Whether a regular file's first bytes are XML markup (not a syslog "<PRI>").
-bool starts_as_xml(int fd) {
+// How much of a file's start detection reads: enough for the first object of a pretty-printed
+// JSON file to show a line break, and for a long first line of JSON lines (a one-line FHIR
+// Bundle) to stay JSON lines.
+constexpr std::size_t kHeadBytes = 64 << 10;
+
+// The first bytes of a regular file, read with pread so that the file is still read from its
+// start; "" for anything else (a pipe or a terminal: what detection read would be lost).
+std::string file_head(int fd) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  char buf[64];
-  const ssize_t n = ::pread(fd, buf, sizeof buf, 0);
-  if (n <= 0) return false;
-  std::string_view head(buf, static_cast<std::size_t>(n));
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return {};
+  std::string buf(kHeadBytes, '\0');
+  ssize_t n = -1;
+  do {
+    n = ::pread(fd, buf.data(), buf.size(), 0);
+  } while (n < 0 && errno == EINTR);
+  buf.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return buf;
+}
+
+// `head` past a UTF-8 byte order mark and blanks.
+std::string_view content_start(std::string_view head) {
   if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
   const std::size_t first = head.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return false;
-  head.remove_prefix(first);
-  for (std::string_view start : {"<?xml", "<!--", "<Events", "<Event"}) {
-    if (head.substr(0, start.size()) == start) return true;
+  return first == std::string_view::npos ? std::string_view{} : head.substr(first);
+}
+
+// XML markup (not a syslog "<PRI>"). `start`: content_start() of the head.
+bool starts_as_xml(std::string_view start) {
+  for (std::string_view markup : {"<?xml", "<!--", "<Events", "<Event"}) {
+    if (start.starts_with(markup)) return true;
   }
   return false;
 }
 
-// Whether a regular file starts with an RFC 6587 octet-counted syslog frame: MSG-LEN SP "<" DIGIT
-// (a TCP capture, or rsyslog's omfwd/omfile with octet-counted framing).
-bool starts_octet_counted(int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  char buf[16];
-  const ssize_t n = ::pread(fd, buf, sizeof buf, 0);
-  if (n <= 0) return false;
-  const std::string_view head(buf, static_cast<std::size_t>(n));
+// An RFC 6587 octet-counted syslog frame, from the very first byte: MSG-LEN SP "<" DIGIT (a TCP
+// capture, or rsyslog's omfwd/omfile with octet-counted framing).
+bool starts_octet_counted(std::string_view head) {
+  if (head.empty() || head[0] < '1' || head[0] > '9') return false;
   std::size_t i = 0;
-  if (head[0] < '1' || head[0] > '9') return false;
   while (i < head.size() && i < 10 && head[i] >= '0' && head[i] <= '9') ++i;
   return i + 2 < head.size() && head[i] == ' ' && head[i + 1] == '<' && head[i + 2] >= '0' &&
          head[i + 2] <= '9';
 }
 
-// Whether a regular file starts with an HL7 v2 message: "MSH" and a field separator, after an
-// optional UTF-8 BOM, blanks and an MLLP start byte (0x0B). A one-message-per-line ER7 file, a
-// file with one segment per line, and an MLLP capture all do.
-bool starts_as_hl7(int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  char buf[64];
-  const ssize_t n = ::pread(fd, buf, sizeof buf, 0);
-  if (n <= 0) return false;
-  std::string_view head(buf, static_cast<std::size_t>(n));
-  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
-  const std::size_t first = head.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return false;
-  head.remove_prefix(first);
-  if (head.substr(0, 1) == "\x0B") head.remove_prefix(1);
-  return ingest::hl7_message_start(head);
+// An HL7 v2 message: "MSH" and a field separator, after an optional MLLP start byte (0x0B). A
+// one-message-per-line ER7 file, a file with one segment per line, and an MLLP capture all do.
+bool starts_as_hl7(std::string_view start) {
+  if (start.starts_with('\x0B')) start.remove_prefix(1);
+  return ingest::hl7_message_start(start);
 }
 
-// How much of a file's start the JSON detection reads: enough for the first object of a pretty-
-// printed file to show a line break, and for a long first line of JSON lines (a one-line FHIR
-// Bundle) to stay JSON lines.
-constexpr std::size_t kJsonHeadBytes = 64 << 10;
-
-// Whether a regular file holds JSON objects spread over several lines: after a BOM and blanks, an
-// evtx_dump "Record <n>" line followed by a "{" line (`evtx_dump -o json`), a top-level array of
-// objects ("[" then "{" or "]"), or a "{" whose object does not end on its first line (pretty-
-// printed). A file whose first line is a whole object is JSON lines, read line by line: a broken
-// line then costs that line only.
-bool starts_as_json(int fd) {
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  std::string buf(kJsonHeadBytes, '\0');
-  ssize_t n = -1;
-  do {
-    n = ::pread(fd, buf.data(), buf.size(), 0);
-  } while (n < 0 && errno == EINTR);
-  if (n <= 0) return false;
-  std::string_view head(buf.data(), static_cast<std::size_t>(n));
-  const auto skip_blanks = [&head] {
-    const std::size_t first = head.find_first_not_of(" \t\r\n");
-    head.remove_prefix(first == std::string_view::npos ? head.size() : first);
+// JSON objects spread over several lines: an evtx_dump "Record <n>" line followed by a "{" line
+// (`evtx_dump -o json`), a top-level array of objects ("[" then "{" or "]"), or a "{" whose
+// object does not end on its first line (pretty-printed). A file whose first line is a whole
+// object is JSON lines, read line by line: a broken line then costs that line only.
+bool starts_as_json(std::string_view start) {
+  const auto skip_blanks = [&start] {
+    const std::size_t first = start.find_first_not_of(" \t\r\n");
+    start.remove_prefix(first == std::string_view::npos ? start.size() : first);
   };
-  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
-  skip_blanks();
-  if (head.starts_with("Record ")) {
-    head.remove_prefix(7);
-    const std::size_t digits = std::min(head.find_first_not_of("0123456789"), head.size());
+  if (start.starts_with("Record ")) {
+    start.remove_prefix(7);
+    const std::size_t digits = std::min(start.find_first_not_of("0123456789"), start.size());
     if (digits == 0 || digits > 20) return false;
-    head.remove_prefix(digits);
-    if (head.starts_with('\r')) head.remove_prefix(1);
-    if (!head.starts_with('\n')) return false;
+    start.remove_prefix(digits);
+    if (start.starts_with('\r')) start.remove_prefix(1);
+    if (!start.starts_with('\n')) return false;
     skip_blanks();
-    return head.starts_with('{');
+    return start.starts_with('{');
   }
-  if (head.starts_with('[')) {
-    head.remove_prefix(1);
+  if (start.starts_with('[')) {
+    start.remove_prefix(1);
     skip_blanks();
-    return head.starts_with('{') || head.starts_with(']');
+    return start.starts_with('{') || start.starts_with(']');
   }
-  if (!head.starts_with('{')) return false;
+  if (!start.starts_with('{')) return false;
   // The first object, cut as the JsonSplitter cuts it (strings and escapes known): a line break
   // before its end, or (not closed within the head) anywhere in the head after its "{".
-  ingest::JsonSplitter first(ingest::JsonSplitOptions{kJsonHeadBytes});
-  const ingest::JsonSplitter::Step s = first.next(head);
+  ingest::JsonSplitter first(ingest::JsonSplitOptions{kHeadBytes});
+  const ingest::JsonSplitter::Step s = first.next(start);
   if (s.outcome == ingest::JsonSplitter::Outcome::kRecord) {
     return s.record.find('\n') != std::string_view::npos;
   }
   return s.outcome == ingest::JsonSplitter::Outcome::kNeedMore &&
-         head.find('\n') != std::string_view::npos;
+         start.find('\n') != std::string_view::npos;
 }
 
 // One step of a splitter over the pending bytes, whichever the splitter.
@@ -253,14 +235,18 @@ Framing framing_for_format(std::string_view format) {
 }
 
 RecordInput::RecordInput(int fd, std::size_t max_record_bytes, Framing framing) {
-  if (framing == Framing::kJsonOrLines) {
-    framing = starts_as_json(fd) ? Framing::kJson : Framing::kLines;
-  } else if (framing == Framing::kAuto) {
-    framing = starts_as_xml(fd)          ? Framing::kXml
-              : starts_octet_counted(fd) ? Framing::kSyslogFrames
-              : starts_as_hl7(fd)        ? Framing::kHl7
-              : starts_as_json(fd)       ? Framing::kJson
-                                         : Framing::kLines;
+  if (framing == Framing::kJsonOrLines || framing == Framing::kAuto) {
+    const std::string head = file_head(fd);
+    const std::string_view start = content_start(head);
+    if (framing == Framing::kJsonOrLines) {
+      framing = starts_as_json(start) ? Framing::kJson : Framing::kLines;
+    } else {
+      framing = starts_as_xml(start)         ? Framing::kXml
+                : starts_octet_counted(head) ? Framing::kSyslogFrames
+                : starts_as_hl7(start)       ? Framing::kHl7
+                : starts_as_json(start)      ? Framing::kJson
+                                             : Framing::kLines;
+    }
   }
   framing_ = framing;
   if (framing == Framing::kLines) {
