@@ -140,7 +140,8 @@ int decode_logs(const DecodeOptions& options) {
   // record it names none for is rejected ("no-tenant"); else none.
   const bool route_records = options.tenant.empty() && (*deployment)->has_tenants();
   enrich::LeaseTable leases;
-  enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases});
+  enrich::PatientLinks patients;  // INS -> IPP, learned from the input's ADT and DPI events
+  enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases, &patients});
   const enrich::Source source = *family == decode::Family::kAd    ? enrich::Source::kAd
                                 : *family == decode::Family::kVpn ? enrich::Source::kVpn
                                                                   : enrich::Source::kEhr;

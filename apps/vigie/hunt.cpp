@@ -341,7 +341,8 @@ int hunt(const HuntOptions& options) {
   // The enricher first: it interns the fields it reads (vpn.assigned_ip...), so decoders made
   // after it keep them even when no rule names them.
   enrich::LeaseTable leases;
-  enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases});
+  enrich::PatientLinks patients;  // INS -> IPP, learned from the input's ADT and DPI events
+  enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases, &patients});
   // The establishment of each record, before it is decoded (its zone reads local timestamps, its
   // key pseudonymises patients): --tenant for all; else, when the configuration names
   // establishments, the record's syslog HOSTNAME through the router (or its fallback); a record

@@ -6,7 +6,7 @@
 namespace vigie::enrich {
 namespace {
 
-constexpr std::array<std::string_view, 21> kNames = {"user.name",
+constexpr std::array<std::string_view, 26> kNames = {"user.name",
                                                      "user.domain",
                                                      "user.id",
                                                      "source.ip",
@@ -14,6 +14,10 @@ constexpr std::array<std::string_view, 21> kNames = {"user.name",
                                                      "vpn.user",
                                                      "vpn.assigned_ip",
                                                      "vpn.session_id",
+                                                     "patient.ipp_token",
+                                                     "patient.nir_token",
+                                                     "patient.token",
+                                                     "patient.token_kind",
                                                      "user.canonical",
                                                      "user.kind",
                                                      "user.person",
@@ -26,13 +30,38 @@ constexpr std::array<std::string_view, 21> kNames = {"user.name",
                                                      "vpn.session.user",
                                                      "vpn.session.public_ip",
                                                      "vpn.session.country",
-                                                     "vpn.session.id"};
+                                                     "vpn.session.id",
+                                                     "patient.token_via"};
 
-constexpr std::size_t kFirstWritten = 8;
+constexpr std::size_t kFirstWritten = 12;
 
 }  // namespace
 
-Enricher::Enricher(const EnricherSetup& setup) : geoip_(setup.geoip), leases_(setup.leases) {
+void PatientLinks::learn(std::string_view tenant, std::string_view nir_token,
+                         std::string_view ipp_token) {
+  key_.assign(tenant).push_back('\0');
+  key_.append(nir_token);
+  auto it = links_.find(key_);
+  if (it != links_.end()) {
+    it->second.assign(ipp_token);  // the latest message wins (an identity merge moves the INS)
+    return;
+  }
+  if (links_.size() >= max_links_) {
+    links_.erase(links_.begin());  // bounded: one old link is forgotten
+    ++forgotten_;
+  }
+  links_.emplace(key_, std::string(ipp_token));
+}
+
+std::string_view PatientLinks::ipp_of(std::string_view tenant, std::string_view nir_token) {
+  key_.assign(tenant).push_back('\0');
+  key_.append(nir_token);
+  auto it = links_.find(key_);
+  return it == links_.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+Enricher::Enricher(const EnricherSetup& setup)
+    : geoip_(setup.geoip), leases_(setup.leases), patients_(setup.patients) {
   static_assert(kNames.size() == kCount);
   for (std::size_t i = 0; i < kNames.size(); ++i) ids_[i] = setup.fields->intern(kNames[i]);
 }
@@ -73,6 +102,25 @@ void Enricher::enrich(event::Event& e, Source source, const Directory* directory
     set(e, kAsOrg, geo.as_org, false);
   }
   if (leases_ != nullptr) vpn(e, source);
+  if (source == Source::kEhr && patients_ != nullptr) patient(e);
+}
+
+void Enricher::patient(event::Event& e) {
+  const std::string_view ipp = text(e, kPatientIppToken);
+  const std::string_view nir = text(e, kPatientNirToken);
+  if (nir.empty()) return;
+  if (!ipp.empty()) {  // both: the establishment's GAM says which local patient this INS is
+    patients_->learn(e.tenant, nir, ipp);
+    return;
+  }
+  // The INS alone (an access audited by national identity): the local patient learned for it,
+  // so that it compares equal to the ADT and DPI events of the same patient.
+  if (text(e, kPatientTokenKind) != "nir") return;
+  const std::string_view linked = patients_->ipp_of(e.tenant, nir);
+  if (linked.empty()) return;
+  set(e, kPatientToken, linked, true);
+  set(e, kPatientTokenKind, "ipp", false);
+  set(e, kPatientTokenVia, "ins-link", false);
 }
 
 void Enricher::identity(event::Event& e, Source source, const Directory* directory) {

@@ -74,6 +74,21 @@ for layout in adt.mllp adt_crlf.hl7 adt_lf.hl7 adt_cr.hl7; do
     fail "hunt on ${layout}: $(cat "${tmp}/${layout}.hunt")"
 done
 
+# An access audited by INS only (the FHIR sample names its patient by INS) takes the IPP token
+# the ADT gave with the same INS earlier in the input (patient.token_via ins-link): it then
+# compares equal to the ADT's events. Tokens only: no identifier in clear is involved.
+{
+  cat "${sample}"
+  echo
+  grep -v '^#' "${shared}/formats/ehr_fhir_r4_auditevent_balp.ndjson"
+} | decode --input - >"${tmp}/linked.jsonl" 2>/dev/null || fail "decode of ADT + FHIR exited with $?"
+adt_token="$(grep -o '"patient.token":"pt1:ipp:[a-z2-7]*"' "${tmp}/sample.jsonl" | sort -u)"
+[[ "$(wc -l <<<"${adt_token}")" -eq 1 ]] || fail "the ADT sample is not one patient: ${adt_token}"
+linked="$(grep '"ehr.format":"fhir-auditevent"' "${tmp}/linked.jsonl" | grep -c "${adt_token}.*\"patient.token_via\":\"ins-link\"" || true)"
+[[ "${linked}" -ge 1 ]] || fail "no INS-only access was linked to the ADT's IPP token"
+grep -q '"patient.token_via"' <(decode --input "${shared}/formats/ehr_fhir_r4_auditevent_balp.ndjson" 2>/dev/null) &&
+  fail "linked without any ADT"
+
 # Standard input is not auto-detected: --format hl7v2-adt cuts it by message too.
 for layout in adt.mllp adt_crlf.hl7; do
   decode --format hl7v2-adt --input - <"${tmp}/${layout}" >"${tmp}/${layout}.stdin.jsonl" 2>/dev/null ||

@@ -25,7 +25,7 @@ class EnricherTest : public ::testing::Test {
                          kData + "geoip/country-asn-maxmind.mmdb");
     ASSERT_TRUE(g.ok());
     geoip_ = std::move(*g);
-    enricher_ = std::make_unique<Enricher>(EnricherSetup{&fields_, &geoip_, &leases_});
+    enricher_ = std::make_unique<Enricher>(EnricherSetup{&fields_, &geoip_, &leases_, &patients_});
   }
 
   event::Event make(std::int64_t time_ms,
@@ -47,6 +47,7 @@ class EnricherTest : public ::testing::Test {
   std::shared_ptr<const Directory> directory_;
   GeoIp geoip_;
   LeaseTable leases_;
+  PatientLinks patients_;
   std::unique_ptr<Enricher> enricher_;
   static constexpr std::int64_t kMarch2026 = 1773446400000;  // 2026-03-14T00:00:00Z
 };
@@ -144,6 +145,65 @@ TEST_F(EnricherTest, AnAdEventFromAVpnAddressGetsTheSessionsUserAndCountry) {
   other.tenant = "ch-b";
   enricher_->enrich(other, Source::kAd, directory_.get());
   EXPECT_EQ(get(other, "vpn.session.user"), "<absent>");
+}
+
+// An access audited by INS only (a FHIR AuditEvent naming the patient by national identity)
+// compares equal to the ADT and DPI events of the same patient, which name the IPP: the link comes
+// from an earlier event of the same establishment that carried both. Tokens stand for the values.
+TEST_F(EnricherTest, AnInsOnlyAccessTakesTheIppTokenTheAdtLinkedToIt) {
+  constexpr std::string_view kIpp = "pt1:ipp:aaaaaaaaaaaaaaaaaaaaaaaaaa";
+  constexpr std::string_view kNir = "pt1:nir:bbbbbbbbbbbbbbbbbbbbbbbbbb";
+  event::Event access_before =
+      make(kMarch2026,
+           {{"patient.nir_token", kNir}, {"patient.token", kNir}, {"patient.token_kind", "nir"}});
+  enricher_->enrich(access_before, Source::kEhr, directory_.get());
+  EXPECT_EQ(get(access_before, "patient.token"), kNir) << "no link learned yet";
+  EXPECT_EQ(get(access_before, "patient.token_via"), "<absent>");
+
+  event::Event adt = make(kMarch2026, {{"patient.ipp_token", kIpp},
+                                       {"patient.nir_token", kNir},
+                                       {"patient.token", kIpp},
+                                       {"patient.token_kind", "ipp"}});
+  enricher_->enrich(adt, Source::kEhr, directory_.get());
+  EXPECT_EQ(get(adt, "patient.token"), kIpp);
+  EXPECT_EQ(get(adt, "patient.token_via"), "<absent>");
+  EXPECT_EQ(patients_.size(), 1u);
+
+  event::Event access =
+      make(kMarch2026 + 60'000,
+           {{"patient.nir_token", kNir}, {"patient.token", kNir}, {"patient.token_kind", "nir"}});
+  enricher_->enrich(access, Source::kEhr, directory_.get());
+  EXPECT_EQ(get(access, "patient.token"), kIpp);
+  EXPECT_EQ(get(access, "patient.token_kind"), "ipp");
+  EXPECT_EQ(get(access, "patient.token_via"), "ins-link");
+  EXPECT_EQ(get(access, "patient.nir_token"), kNir) << "the INS token itself stays";
+
+  // Tenants are walls: another establishment's access with the same token is not linked.
+  event::Event other =
+      make(kMarch2026,
+           {{"patient.nir_token", kNir}, {"patient.token", kNir}, {"patient.token_kind", "nir"}});
+  other.tenant = "chu-b";
+  enricher_->enrich(other, Source::kEhr, directory_.get());
+  EXPECT_EQ(get(other, "patient.token"), kNir);
+  // Only ehr events are linked.
+  event::Event ad =
+      make(kMarch2026,
+           {{"patient.nir_token", kNir}, {"patient.token", kNir}, {"patient.token_kind", "nir"}});
+  enricher_->enrich(ad, Source::kAd, directory_.get());
+  EXPECT_EQ(get(ad, "patient.token"), kNir);
+}
+
+TEST(PatientLinks, AreBoundedAndTheLatestLinkWins) {
+  PatientLinks links(2);
+  links.learn("t", "nir1", "ipp1");
+  links.learn("t", "nir1", "ipp9");  // an identity merge moved the INS to another IPP
+  EXPECT_EQ(links.ipp_of("t", "nir1"), "ipp9");
+  EXPECT_EQ(links.ipp_of("u", "nir1"), "");
+  links.learn("t", "nir2", "ipp2");
+  links.learn("t", "nir3", "ipp3");
+  EXPECT_EQ(links.size(), 2u);
+  EXPECT_EQ(links.forgotten(), 1u);
+  EXPECT_EQ(links.ipp_of("t", "nir3"), "ipp3");
 }
 
 }  // namespace
