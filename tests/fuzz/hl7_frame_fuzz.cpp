@@ -31,16 +31,6 @@ std::vector<std::string> split(std::string_view stream, std::size_t max,
                                                      [](const char*) { std::abort(); });
 }
 
-std::vector<std::size_t> random_chunks(std::size_t size, unsigned seed) {
-  std::vector<std::size_t> chunks;
-  for (std::size_t total = 0; total < size;) {
-    seed = seed * 1103515245u + 12345u;
-    chunks.push_back(1 + (seed >> 16) % 23);
-    total += chunks.back();
-  }
-  return chunks;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -48,7 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (std::size_t max : {std::size_t{48}, std::size_t{1} << 20}) {
     const std::vector<std::string> whole = split(input, max, {});
     check(split(input, max, std::vector<std::size_t>(size, 1)) == whole);
-    check(split(input, max, random_chunks(size, static_cast<unsigned>(size) | 1u)) == whole);
+    check(split(input, max,
+                vigie::ingest::testing::random_chunks(size, static_cast<unsigned>(size) | 1u)) ==
+          whole);
     for (const std::string& record : whole) {
       if (record.starts_with('!')) continue;
       check(record.size() <= max);

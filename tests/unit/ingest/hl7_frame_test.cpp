@@ -12,6 +12,7 @@
 
 #include "hl7_split_harness.h"
 #include "ingest_test_support.h"
+#include "split_cuts.h"
 
 namespace vigie::ingest {
 namespace {
@@ -27,21 +28,13 @@ Records split(std::string_view stream, std::size_t max = 1 << 20,
                                       [](const char* what) { ADD_FAILURE() << what; });
 }
 
-// The same stream byte by byte, in pseudo-random chunks (seeded) and at every single cut.
+// The same stream whole, byte by byte, in pseudo-random chunks and at every single cut.
 void expect_same_whatever_the_cuts(std::string_view stream, std::size_t max, const Records& want) {
-  EXPECT_EQ(split(stream, max), want) << "whole";
-  EXPECT_EQ(split(stream, max, std::vector<std::size_t>(stream.size(), 1)), want) << "byte by byte";
-  std::mt19937 rng(7);
-  for (int round = 0; round < 20; ++round) {
-    std::vector<std::size_t> chunks;
-    for (std::size_t total = 0; total < stream.size(); total += chunks.back()) {
-      chunks.push_back(1 + rng() % 19);
-    }
-    EXPECT_EQ(split(stream, max, chunks), want) << "random chunks, round " << round;
-  }
-  for (std::size_t cut = 0; cut <= stream.size(); ++cut) {
-    EXPECT_EQ(split(stream, max, {cut}), want) << "cut at " << cut;
-  }
+  testing::expect_same_whatever_the_cuts(
+      [](std::string_view s, std::size_t m, const std::vector<std::size_t>& chunks) {
+        return split(s, m, chunks);
+      },
+      stream, max, want);
 }
 
 // Three short ADT messages, segments separated by CR (the standard's layout).

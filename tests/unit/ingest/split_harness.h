@@ -84,4 +84,16 @@ std::vector<std::string> split_in_chunks(std::string_view stream, Options option
   return out;
 }
 
+// Chunk sizes of 1 to 23 bytes covering `size` bytes, pseudo-random from `seed` (no <random>:
+// the fuzz targets use it too, and need the same sizes on every platform).
+inline std::vector<std::size_t> random_chunks(std::size_t size, unsigned seed) {
+  std::vector<std::size_t> chunks;
+  for (std::size_t total = 0; total < size;) {
+    seed = seed * 1103515245u + 12345u;
+    chunks.push_back(1 + (seed >> 16) % 23);
+    total += chunks.back();
+  }
+  return chunks;
+}
+
 }  // namespace vigie::ingest::testing
