@@ -20,14 +20,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
 # The test key (never a real one): patient identifiers become tokens, so the comparison covers them.
-install -m 0600 plugins/ehr/tests/data/test.key "${tmp}/010000099.key"
-cat >"${tmp}/vigie.yml" <<'EOF'
-version: 1
-tenants:
-  - id: "010000099"
-    name: CHU A
-    key_file: 010000099.key
-EOF
+ehr_tenant
 decode_ad() { "${vigie}" decode --family ad "$@"; }
 decode_ehr() { "${vigie}" decode --family ehr --config "${tmp}/vigie.yml" --tenant 010000099 "$@"; }
 

@@ -11,6 +11,8 @@
 #   tmp         a scratch folder, removed when the test exits
 #   fail MSG    prints FAIL: MSG and counts it in ${failed}
 #   finish NAME prints NAME's verdict and exits 1 when a check failed
+#   ehr_tenant  writes ${tmp}/vigie.yml: tenant 010000099 with the test key (never a real one), so
+#               that patient identifiers become tokens and comparisons cover them
 # shellcheck shell=bash disable=SC2034  # the variables are the sourcing test's
 
 vigie="$1"
@@ -31,3 +33,13 @@ finish() {
 }
 tmp="$(mktemp -d)"
 trap 'rm -rf "${tmp}"' EXIT
+ehr_tenant() {
+  install -m 0600 plugins/ehr/tests/data/test.key "${tmp}/010000099.key"
+  cat >"${tmp}/vigie.yml" <<'EOF'
+version: 1
+tenants:
+  - id: "010000099"
+    name: CHU A
+    key_file: 010000099.key
+EOF
+}
