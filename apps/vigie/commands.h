@@ -61,11 +61,6 @@ int decode_logs(const DecodeOptions& options);
 std::optional<std::int64_t> input_received_ms(const std::string& input,
                                               const std::string& received_at);
 
-// For the reject of one inner record of a container (Decoder::split(): a FHIR Bundle's
-// AuditEvent): " (inner record at byte offset N)", where it starts in `record`; "" when `inner` is
-// `record` itself. Where, never what.
-std::string inner_record_where(std::string_view record, std::string_view inner);
-
 // The main job on the embedded default: the shipped rules over the shipped sample logs.
 int demo(const std::string& data_dir);
 

@@ -21,6 +21,7 @@
 #include "ingest/syslog.h"
 #include "ingest/zone.h"
 #include "pipeline/deployment.h"
+#include "pipeline/processor.h"
 #include "record_input.h"
 
 namespace vigie::app {
@@ -50,11 +51,6 @@ std::optional<std::int64_t> input_received_ms(const std::string& input,
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string inner_record_where(std::string_view record, std::string_view inner) {
-  if (inner.data() == record.data() && inner.size() == record.size()) return {};
-  return " (inner record at byte offset " + std::to_string(inner.data() - record.data()) + ")";
 }
 
 int decode_logs(const DecodeOptions& options) {
@@ -248,7 +244,7 @@ int decode_logs(const DecodeOptions& options) {
       Status s = decoder.decode(record, ctx, ev);
       if (decode::is_no_event(s)) continue;  // a CSV header row
       if (!s.ok()) {
-        reject(s.code(), s.message() + inner_record_where(line, record));
+        reject(s.code(), s.message() + pipeline::inner_record_where(line, record));
         continue;
       }
       ev.line = lines.line_number();

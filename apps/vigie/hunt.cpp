@@ -24,6 +24,7 @@
 #include "ingest/syslog.h"
 #include "ingest/zone.h"
 #include "pipeline/deployment.h"
+#include "pipeline/processor.h"
 #include "record_input.h"
 
 namespace vigie::app {
@@ -169,89 +170,6 @@ void append_correlation_text(std::string& out, const correlate::CompiledCorrelat
   out += '\n';
 }
 
-// How hunt reads records: through the decoder plugins, the format named by --format or, with
-// auto, the one that sniffs the record (catch-all formats such as flat JSON last). A record no
-// format claims goes to JsonReader's own detection, which gives bad JSON its precise reject code.
-class InputDecoders {
- public:
-  struct Decoded {
-    Status status;
-    decode::Family family = decode::Family::kAd;
-  };
-
-  InputDecoders(const decode::Registry& registry, event::FieldTable& fields, bool keep_all,
-                std::size_t max_record_bytes, const ingest::Zone* zone)
-      : registry_(registry), reader_(fields, reader_options(keep_all, max_record_bytes)) {
-    setup_.fields = &fields;
-    setup_.keep_unknown_fields = keep_all;
-    setup_.max_record_bytes = max_record_bytes;
-    setup_.zone = zone;
-    // Every decoder is made now: making one may intern fields, which must not happen mid-run.
-    for (const decode::Plugin& p : registry.plugins()) {
-      for (const decode::Format& f : p.formats) {
-        decoders_.push_back({&f, p.family, f.make(setup_)});
-      }
-    }
-  }
-
-  // Picks the decoder of `line` (`named`: the --format, or nullptr for auto) and puts in `parts`
-  // the records to read(): the line itself, or a container's inner records (Decoder::split(): a
-  // FHIR Bundle's AuditEvents). Not ok: the line is one reject.
-  Status split(std::string_view line, const decode::Format* named, decode::Split& parts) {
-    const decode::Format* f = named != nullptr ? named : registry_.sniff_any(line);
-    current_ = nullptr;
-    if (f == nullptr) {  // JsonReader's own detection
-      parts.clear();
-      parts.records.push_back(line);
-      return Status::ok_status();
-    }
-    for (Entry& d : decoders_) {
-      if (d.format == f) current_ = &d;
-    }
-    if (current_ == nullptr) {
-      parts.clear();
-      return Status::error("unknown-format", "no decoder for this format");
-    }
-    return current_->decoder->split(line, parts);
-  }
-
-  // Decodes one of the records split() gave, with the decoder it picked.
-  Decoded read(std::string_view record, const decode::RecordContext& ctx, event::Event& ev) {
-    if (current_ == nullptr) return {reader_.read(record, event::InputFormat::kAuto, ev)};
-    return {current_->decoder->decode(record, ctx, ev), current_->family};
-  }
-
- private:
-  struct Entry {
-    const decode::Format* format;
-    decode::Family family;
-    std::unique_ptr<decode::Decoder> decoder;
-  };
-  static event::ReaderOptions reader_options(bool keep_all, std::size_t max_record_bytes) {
-    event::ReaderOptions o;
-    o.max_record_bytes = max_record_bytes;
-    o.keep_unknown_fields = keep_all;
-    return o;
-  }
-  const decode::Registry& registry_;
-  decode::DecoderSetup setup_;
-  event::JsonReader reader_;
-  std::vector<Entry> decoders_;
-  Entry* current_ = nullptr;  // the decoder of the line split() saw last; null: reader_
-};
-
-enrich::Source source_of(decode::Family f) {
-  switch (f) {
-    case decode::Family::kAd:
-      return enrich::Source::kAd;
-    case decode::Family::kVpn:
-      return enrich::Source::kVpn;
-    case decode::Family::kEhr:
-      return enrich::Source::kEhr;
-  }
-  return enrich::Source::kAd;
-}
-
 }  // namespace
 
 int hunt(const HuntOptions& options) {
@@ -329,53 +247,27 @@ int hunt(const HuntOptions& options) {
   const std::string input_name = options.input == "-" ? "<stdin>" : options.input;
 
   const match::RuleSet& rules = *loaded.rules;
-  match::Matcher matcher(loaded.rules);
   const correlate::CorrelationSet& correlations = *loaded.correlations;
   correlate::EngineOptions engine_options;
   engine_options.allowed_lateness_ms = options.lateness_ms;
   correlate::Engine engine(loaded.correlations, engine_options);
   std::vector<correlate::Alert> alerts;
-  // The rules' fields, and after them (same ids for the rules' ones) whatever decoders add.
-  event::FieldTable fields = rules.fields();
-  const event::FieldId tenant_field = *fields.find(options.tenant_field);
-  // The enricher first: it interns the fields it reads (vpn.assigned_ip...), so decoders made
-  // after it keep them even when no rule names them.
-  enrich::LeaseTable leases;
-  enrich::PatientLinks patients;  // INS -> IPP, learned from the input's ADT and DPI events
-  enrich::Enricher enricher({&fields, &(*deployment)->geoip(), &leases, &patients});
-  // The establishment of each record, before it is decoded (its zone reads local timestamps, its
-  // key pseudonymises patients): --tenant for all; else, when the configuration names
+  if (!options.tenant.empty() && (*deployment)->tenant(options.tenant) == nullptr &&
+      (*deployment)->has_tenants()) {
+    std::fprintf(stderr, "vigie hunt: --tenant %s is not a tenant of %s\n", options.tenant.c_str(),
+                 options.config.c_str());
+    return 2;
+  }
+  // The establishment of each record: --tenant for all; else, when the configuration names
   // establishments, the record's syslog HOSTNAME through the router (or its fallback); a record
   // routed nowhere, or any record without --config tenants, takes the --tenant-field of the event.
-  const pipeline::TenantState* fixed = nullptr;
-  if (!options.tenant.empty()) {
-    fixed = (*deployment)->tenant(options.tenant);
-    if (fixed == nullptr && (*deployment)->has_tenants()) {
-      std::fprintf(stderr, "vigie hunt: --tenant %s is not a tenant of %s\n",
-                   options.tenant.c_str(), options.config.c_str());
-      return 2;
-    }
-  }
-  const bool route_records = options.tenant.empty() && (*deployment)->has_tenants();
-  // Decoders per establishment, all made now (making one interns fields).
-  std::vector<std::pair<const pipeline::TenantState*, std::unique_ptr<InputDecoders>>> inputs;
-  auto add_input = [&](const pipeline::TenantState* t) {
-    inputs.emplace_back(t,
-                        std::make_unique<InputDecoders>(registry, fields, rules.needs_all_fields(),
-                                                        options.max_line_bytes, t->zone.get()));
-  };
-  add_input(fixed != nullptr ? fixed : &(*deployment)->unconfigured());
-  if (route_records) {
-    for (const pipeline::TenantState* t : (*deployment)->tenant_states()) add_input(t);
-  }
-  auto input_of = [&](const pipeline::TenantState* t) -> InputDecoders& {
-    for (auto& [state, in] : inputs) {
-      if (state == t) return *in;
-    }
-    return *inputs.front().second;
-  };
-  ingest::SyslogMessage syslog_scratch;
-  event::Event ev;
+  pipeline::Enrichment enrichment;  // VPN leases and INS -> IPP links learned from the input
+  pipeline::ProcessorOptions processor_options;
+  processor_options.format = named_format;
+  processor_options.tenant_field = options.tenant_field;
+  processor_options.fixed_tenant = options.tenant;
+  processor_options.max_record_bytes = options.max_line_bytes;
+  pipeline::Processor processor(**deployment, loaded.rules, enrichment, processor_options);
   // Records that span lines: Windows event XML is cut by element, HL7 v2 by message (MSH), JSON
   // objects spread over lines (pretty-printed, evtx_dump -o json, a top-level array) by object;
   // everything else by line, unless auto-detection finds XML, HL7, syslog octet counting or JSON.
@@ -386,8 +278,6 @@ int hunt(const HuntOptions& options) {
   std::vector<std::uint64_t> per_rule(rules.size(), 0);
   std::vector<std::uint64_t> per_correlation(correlations.size(), 0);
   std::uint64_t events = 0, rejected = 0, blank = 0, matches = 0, correlation_alerts = 0;
-  std::uint64_t skipped = 0;  // entries of containers that hold no record of their format
-  decode::Split parts;        // the records of a line: itself, or a container's
   auto emit_alerts = [&] {
     for (const correlate::Alert& a : alerts) {
       ++per_correlation[a.correlation];
@@ -405,6 +295,27 @@ int hunt(const HuntOptions& options) {
     std::fprintf(stderr, "%s:%lld: rejected [%s] %s\n", input_name.c_str(),
                  static_cast<long long>(lines.line_number()), code.c_str(), message.c_str());
   };
+  // Each event: its rule matches, then the correlations it completes.
+  auto output = pipeline::make_output(
+      [&](std::string_view code, const std::string& message) {
+        ++events;
+        reject(std::string(code), message);
+      },
+      [&](const event::Event& ev, decode::Family, std::span<const std::uint32_t> matched) {
+        ++events;
+        for (std::uint32_t idx : matched) {
+          ++per_rule[idx];
+          ++matches;
+          // A rule that only feeds correlations with `generate: false` does not report alone.
+          if (!correlations.rule_reported(idx)) continue;
+          if (options.output == "text")
+            append_match_text(out, rules.rule(idx), ev);
+          else
+            append_match_jsonl(out, rules.rule(idx), ev);
+        }
+        engine.process(ev, static_cast<correlate::EventRef>(ev.line), matched, alerts);
+        emit_alerts();
+      });
   std::string_view line;
   bool read_error = false;
   while (true) {
@@ -436,73 +347,11 @@ int hunt(const HuntOptions& options) {
       ++blank;
       continue;
     }
-    const pipeline::TenantState* routed = fixed;
-    if (route_records) {
-      const enrich::Origin origin{.syslog_host = ingest::syslog_hostname(line, syslog_scratch)};
-      Result<const pipeline::TenantState*> r = (*deployment)->route(origin);
-      if (r.ok()) routed = *r;
-    }
-    decode::RecordContext ctx;
-    ctx.received_ms = *received;
-    if (routed != nullptr) ctx.pseudonymiser = routed->pseudonymiser.get();
-    InputDecoders& input = input_of(routed != nullptr ? routed : &(*deployment)->unconfigured());
-    if (Status s = input.split(line, named_format, parts); !s.ok()) {
-      ++events;
-      reject(s.code(), s.message());  // a malformed container: one reject
-      continue;
-    }
-    skipped += parts.skipped;
-    // Each inner record as a record of its own: same establishment, same line.
-    for (std::string_view record : parts.records) {
-      ++events;
-      InputDecoders::Decoded decoded = input.read(record, ctx, ev);
-      const Status& s = decoded.status;
-      if (decode::is_no_event(s)) {  // a CSV header row, a framing line: no event by design
-        --events;
-        continue;
-      }
-      if (!s.ok()) {
-        reject(s.code(), s.message() + inner_record_where(line, record));
-        continue;
-      }
-      ev.line = lines.line_number();
-      // The establishment as written: a string, or a number such as a FINESS code written bare.
-      if (const event::Value* t = ev.get(tenant_field);
-          t != nullptr && (t->kind == event::Kind::kString || t->kind == event::Kind::kInt)) {
-        ev.tenant = t->text;
-      }
-      if (!options.tenant.empty()) {
-        ev.tenant = options.tenant;
-      } else if (routed != nullptr) {
-        // A record of one establishment's host cannot claim another's (a wall, as for topics).
-        if (!ev.tenant.empty() && ev.tenant != routed->id &&
-            (*deployment)->tenant(ev.tenant) != nullptr) {
-          reject("tenant-conflict", "the record's " + options.tenant_field +
-                                        " names another establishment than its syslog host");
-          continue;
-        }
-        ev.tenant = routed->id;
-      }
-      const pipeline::TenantState* tenant = (*deployment)->tenant(ev.tenant);
-      enricher.enrich(ev, source_of(decoded.family),
-                      tenant != nullptr ? tenant->directory.get() : nullptr);
-      std::span<const std::uint32_t> matched = matcher.match(ev);
-      for (std::uint32_t idx : matched) {
-        ++per_rule[idx];
-        ++matches;
-        // A rule that only feeds correlations with `generate: false` does not report on its own.
-        if (!correlations.rule_reported(idx)) continue;
-        if (options.output == "text")
-          append_match_text(out, rules.rule(idx), ev);
-        else
-          append_match_jsonl(out, rules.rule(idx), ev);
-      }
-      engine.process(ev, static_cast<correlate::EventRef>(ev.line), matched, alerts);
-      emit_alerts();
-      if (out.size() > (1 << 16)) {
-        write_all(out);
-        out.clear();
-      }
+    const pipeline::RecordSource source{.received_ms = *received, .line = lines.line_number()};
+    processor.process(line, source, output);
+    if (out.size() > (1 << 16)) {
+      write_all(out);
+      out.clear();
     }
   }
   engine.flush(alerts);
@@ -513,7 +362,9 @@ int hunt(const HuntOptions& options) {
 
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const std::string skipped_note =
-      skipped == 0 ? "" : ", " + std::to_string(skipped) + " container entries skipped";
+      processor.skipped() == 0
+          ? ""
+          : ", " + std::to_string(processor.skipped()) + " container entries skipped";
   std::fprintf(stderr, "vigie hunt: %llu events read, %llu rejected%s, %llu matches in %.2f s\n",
                static_cast<unsigned long long>(events), static_cast<unsigned long long>(rejected),
                skipped_note.c_str(), static_cast<unsigned long long>(matches), secs);
