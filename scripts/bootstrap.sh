@@ -30,7 +30,7 @@ readonly PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev nlohmann-json3-dev
   libssl-dev libhowardhinnant-date-dev libmaxminddb-dev python3-jsonschema tzdata
-  curl ca-certificates openssl
+  curl ca-certificates openssl libcpp-httplib-dev
   clang-format clang-tidy
 )
 
