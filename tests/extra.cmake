@@ -13,7 +13,12 @@
 #   cli_json_framing    `vigie decode` and `vigie hunt` on pretty-printed JSON,     label cli
 #                       evtx_dump -o json output, top-level arrays and a pretty-
 #                       printed FHIR Bundle: the same events as the JSON-lines samples
+#   cli_stream_crash    `vigie run` SIGKILLed 20 times stores exactly the alerts of label cli;integration
+#                       an uninterrupted run: 0 missing, 0 duplicated
 #   schemas_validate    every decoded shared sample validates against schemas/      label cli
+#   cli_demo_traffic    `vigie demo-traffic` writes a day of demo traffic that       label cli
+#                       `vigie hunt` reads with no reject; rules/health fire on each
+#                       story and no story correlation on --no-attacks traffic
 #   script_syntax_*     `bash -n` on every shell script of scripts/ and .ci/run      label lint
 #   script_shellcheck   shellcheck on the same scripts, only if shellcheck exists    label lint
 #   fuzz_smoke          scripts/fuzz_smoke.sh --no-build on this build dir; only in  label fuzz
@@ -53,6 +58,26 @@ if(TARGET vigie)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/json_framing_test.sh $<TARGET_FILE:vigie>
       ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli_json_framing PROPERTIES LABELS "cli" TIMEOUT 120)
+  # `vigie run` end to end on the mock cluster: SIGKILLed 20 times, it stores exactly the alerts of
+  # an uninterrupted run (tests/cli/stream_crash_test.sh). Release stage only (label integration).
+  add_test(NAME cli_stream_crash
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/stream_crash_test.sh $<TARGET_FILE:vigie>
+      ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_stream_crash PROPERTIES LABELS "cli;integration" TIMEOUT 900)
+  # cli_kafka: `vigie mock-broker` prints its bootstrap line and stops on SIGTERM; `vigie produce`
+  # sends one message per record as hunt splits them (XML events, HL7 messages over lines).
+  if(TARGET vigie_kafka)
+    add_test(NAME cli_kafka
+      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/kafka_cli_test.sh $<TARGET_FILE:vigie>
+        ${PROJECT_SOURCE_DIR})
+    set_tests_properties(cli_kafka PROPERTIES LABELS "cli;integration" TIMEOUT 60)
+  endif()
+  if(TARGET vigie_demo)
+    add_test(NAME cli_demo_traffic
+      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/demo_traffic_test.sh $<TARGET_FILE:vigie>
+        ${PROJECT_SOURCE_DIR})
+    set_tests_properties(cli_demo_traffic PROPERTIES LABELS "cli" TIMEOUT 300)
+  endif()
   # Debian's /usr/bin/python3 with python3-jsonschema (a python3 earlier on PATH may lack it).
   add_test(NAME schemas_validate
     COMMAND /usr/bin/python3 ${CMAKE_CURRENT_SOURCE_DIR}/schemas/validate_decoded.py

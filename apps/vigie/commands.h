@@ -61,8 +61,35 @@ int decode_logs(const DecodeOptions& options);
 std::optional<std::int64_t> input_received_ms(const std::string& input,
                                               const std::string& received_at);
 
-// The main job on the embedded default: the shipped rules over the shipped sample logs.
-int demo(const std::string& data_dir);
+struct RunOptions {
+  std::string config;        // vigie.yaml (docs/operations.md)
+  bool check = false;        // validate everything and exit
+  bool stop_at_end = false;  // drain and exit once every partition is read to its end
+};
+// The stream processor. Exit status: 0 stopped by SIGTERM/SIGINT after draining, 1 fatal error
+// (store write, Kafka), 2 configuration errors (each printed with file:line:col).
+int run(const RunOptions& options);
+
+struct AlertsListOptions {
+  std::string store;  // the store folder (store.path of vigie.yaml)
+  std::string tenant, rule, status, since;
+  std::size_t limit = 100;
+  std::string format = "table";  // table | json
+};
+// Reads the store read-only: works while `vigie run` writes it.
+int alerts_list(const AlertsListOptions& options);
+
+struct DemoOptions {
+  std::string home;                // holds rules/ (data_dir())
+  std::uint64_t seed = 42;         // the simulated traffic
+  std::uint64_t events = 300'000;  // records of the simulated day
+  double duration_s = 50;          // stop producing after this long (wall clock)
+  double rate = 0;                 // records produced per second; 0: as fast as processed
+  std::string store;               // work folder (store, configuration, log); default ./vigie-demo
+};
+// The main job on the embedded default: a mock Kafka cluster, simulated hospital traffic with
+// attack stories, the stream processor with the shipped rules, and the alerts it stored.
+int demo(const DemoOptions& options);
 
 // Where the shipped rules/ and samples live (VIGIE_HOME, else the source tree it was built from).
 std::string data_dir();

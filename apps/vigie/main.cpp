@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "commands.h"
+#include "demo_commands.h"
+#include "kafka_commands.h"
 #include "common/timestamp.h"
 
 namespace {
@@ -105,10 +107,86 @@ int main(int argc, char** argv) {
     decode_cmd->add_flag("--list-formats", decode.list_formats,
                          "list every format of every family, with its logsource, and exit");
 
-    CLI::App* demo_cmd =
-        app.add_subcommand("demo", "run the shipped rules over the shipped sample logs");
-    std::string home = vigie::app::data_dir();
-    demo_cmd->add_option("--home", home, "folder holding rules/ and plugins/*/samples/");
+    // Kafka: librdkafka's mock cluster as a process, and records of a file as Kafka messages.
+    vigie::app::MockBrokerOptions mock_broker;
+    CLI::App* mock_broker_cmd = app.add_subcommand(
+        "mock-broker", "run a mock Kafka cluster on loopback (tests, demo) until SIGINT/SIGTERM");
+    mock_broker_cmd->add_option("--brokers", mock_broker.brokers, "broker count (default 3)")
+        ->check(CLI::Range(1, 64));
+    mock_broker_cmd->add_option("--topic", mock_broker.topics,
+                                "NAME:PARTITIONS, a topic to create (repeatable)");
+    mock_broker_cmd->add_option("--port-file", mock_broker.port_file,
+                                "also write the bootstrap servers to this file");
+    vigie::app::ProduceOptions produce;
+    CLI::App* produce_cmd =
+        app.add_subcommand("produce", "send each record of a log file as one Kafka message");
+    produce_cmd->add_option("--bootstrap", produce.bootstrap, "bootstrap.servers (HOST:PORT,...)")
+        ->required();
+    produce_cmd->add_option("--topic", produce.topic, "the topic")->required();
+    produce_cmd->add_option("--input", produce.input, "log file, or - for standard input")
+        ->required();
+    CLI::Option* key_field_opt = produce_cmd->add_option(
+        "--key-field", produce.key_field, "JSON records: key each message by this field's value");
+    produce_cmd->add_option("--key", produce.key, "key every message with this")
+        ->excludes(key_field_opt);
+    produce_cmd->add_option("--header", produce.headers, "K=V, a header of every message");
+    produce_cmd->add_option("--property", produce.properties, "K=V, a librdkafka property");
+    produce_cmd->add_option("--format", produce.format,
+                            "how records are split, as for `vigie hunt --format` (default auto)");
+    produce_cmd
+        ->add_option("--max-line-bytes", produce.max_line_bytes,
+                     "longer records are not sent (default 1 MiB)")
+        ->check(CLI::Range(static_cast<std::size_t>(64), static_cast<std::size_t>(1) << 30));
+
+    vigie::app::DemoTrafficOptions demo_traffic;  // hidden: apps/vigie/demo_traffic.cpp
+    CLI::App* demo_traffic_cmd = vigie::app::add_demo_traffic_command(app, demo_traffic);
+
+    vigie::app::DemoOptions demo;
+    demo.home = vigie::app::data_dir();
+    CLI::App* demo_cmd = app.add_subcommand(
+        "demo",
+        "the main job on an embedded Kafka cluster: simulated hospital traffic with attacks, "
+        "the shipped rules, the alerts found");
+    demo_cmd->add_option("--home", demo.home, "folder holding rules/");
+    demo_cmd->add_option("--seed", demo.seed, "seed of the simulated traffic (default 42)");
+    demo_cmd->add_option("--events", demo.events, "records of the simulated day (default 300000)")
+        ->check(CLI::Range(1000ULL, 100'000'000ULL));
+    demo_cmd
+        ->add_option("--duration", demo.duration_s,
+                     "stop producing after this many seconds (default 50)")
+        ->check(CLI::Range(1.0, 86400.0));
+    demo_cmd
+        ->add_option("--rate", demo.rate,
+                     "records produced per second (default: as fast as processed)")
+        ->check(CLI::Range(0.0, 1e8));
+    demo_cmd->add_option("--store", demo.store,
+                         "work folder for the store, configuration and log (default ./vigie-demo; "
+                         "emptied first)");
+
+    vigie::app::AlertsListOptions alerts_list;
+    CLI::App* alerts_cmd = app.add_subcommand("alerts", "read the alerts of a store");
+    alerts_cmd->require_subcommand(1);
+    CLI::App* alerts_list_cmd = alerts_cmd->add_subcommand("list", "alerts, newest first");
+    alerts_list_cmd->add_option("--store", alerts_list.store, "the store folder")->required();
+    alerts_list_cmd->add_option("--tenant", alerts_list.tenant, "only this establishment's");
+    alerts_list_cmd->add_option("--rule", alerts_list.rule, "only this rule id's");
+    alerts_list_cmd->add_option("--status", alerts_list.status, "only alerts in this status");
+    alerts_list_cmd->add_option("--since", alerts_list.since, "only alerts at or after (RFC 3339)");
+    alerts_list_cmd->add_option("--limit", alerts_list.limit, "at most this many (default 100)");
+    alerts_list_cmd->add_option("--format", alerts_list.format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
+
+    vigie::app::RunOptions run;
+    CLI::App* run_cmd = app.add_subcommand(
+        "run", "the stream processor: Kafka topics -> decode, detect, correlate -> alerts store");
+    run_cmd->add_option("--config", run.config, "vigie.yaml (see docs/operations.md)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    run_cmd->add_flag("--check", run.check,
+                      "validate the configuration, the rules and the routes, then exit");
+    run_cmd->add_flag("--stop-at-end", run.stop_at_end,
+                      "reprocessing: drain and exit once every assigned partition has been read "
+                      "to its end and nothing new came for 2 s");
 
     try {
       app.parse(argc, argv);
@@ -134,7 +212,12 @@ int main(int argc, char** argv) {
       }
       return vigie::app::decode_logs(decode);
     }
-    if (*demo_cmd) return vigie::app::demo(home);
+    if (*demo_traffic_cmd) return vigie::app::demo_traffic(demo_traffic);
+    if (*demo_cmd) return vigie::app::demo(demo);
+    if (*run_cmd) return vigie::app::run(run);
+    if (*alerts_list_cmd) return vigie::app::alerts_list(alerts_list);
+    if (*mock_broker_cmd) return vigie::app::mock_broker(mock_broker);
+    if (*produce_cmd) return vigie::app::produce(produce);
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "vigie: internal error: %s\n", e.what());
