@@ -13,6 +13,8 @@
 #   cli_json_framing    `vigie decode` and `vigie hunt` on pretty-printed JSON,     label cli
 #                       evtx_dump -o json output, top-level arrays and a pretty-
 #                       printed FHIR Bundle: the same events as the JSON-lines samples
+#   cli_run             `vigie run`: --check, /metrics /healthz /readyz, SIGHUP with label cli;integration
+#                       a broken rule file, SIGTERM drain, restart from the store
 #   cli_stream_crash    `vigie run` SIGKILLed 20 times stores exactly the alerts of label cli;integration
 #                       an uninterrupted run: 0 missing, 0 duplicated
 #   schemas_validate    every decoded shared sample validates against schemas/      label cli
@@ -64,6 +66,10 @@ if(TARGET vigie)
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/stream_crash_test.sh $<TARGET_FILE:vigie>
       ${PROJECT_SOURCE_DIR})
   set_tests_properties(cli_stream_crash PROPERTIES LABELS "cli;integration" TIMEOUT 900)
+  add_test(NAME cli_run
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/run_cli_test.sh $<TARGET_FILE:vigie>
+      ${PROJECT_SOURCE_DIR})
+  set_tests_properties(cli_run PROPERTIES LABELS "cli;integration" TIMEOUT 120)
   # cli_kafka: `vigie mock-broker` prints its bootstrap line and stops on SIGTERM; `vigie produce`
   # sends one message per record as hunt splits them (XML events, HL7 messages over lines).
   if(TARGET vigie_kafka)

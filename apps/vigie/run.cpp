@@ -100,6 +100,7 @@ int run(const RunOptions& options) {
     log.info("metrics",
              {{"address", conf->metrics_address}, {"port", std::to_string(http->port())}});
   }
+  if (Status m = metrics.check(); !m.ok()) log.warn("metrics", {{"detail", m.message()}});
   install_signals();
   log.info("started", {{"config", options.config},
                        {"routes", std::to_string(conf->routes.size())},

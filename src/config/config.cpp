@@ -301,8 +301,8 @@ class Reader {
           string(n, "topic", route.topic);
           one_of(n, "family", {"ad", "vpn", "ehr"}, route.family);
           string(n, "format", route.format);
-          if (route.topic.empty()) error(n, "missing-key", "a route needs a topic");
-          if (route.family.empty())
+          if (route.topic.empty() && !n["topic"]) error(n, "missing-key", "a route needs a topic");
+          if (route.family.empty() && !n["family"])
             error(n, "missing-key", "a route needs a family (ad, vpn, ehr)");
           for (const RouteSettings& other : c.routes) {
             if (!route.topic.empty() && other.topic == route.topic)

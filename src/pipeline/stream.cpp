@@ -141,6 +141,12 @@ class StreamProcessor::Impl {
   mutable std::mutex generation_mutex_;
   std::shared_ptr<const Generation> generation_;
   std::vector<const decode::Format*> route_formats_;  // per route; nullptr: sniff
+  // What the /metrics scrape reads of this processor, while it runs.
+  struct Scrape {
+    std::mutex mutex;
+    kafka::Consumer* consumer = nullptr;
+  };
+  std::shared_ptr<Scrape> scrape_ = std::make_shared<Scrape>();
   std::unique_ptr<kafka::RebalanceListener> listener_;
   std::unique_ptr<kafka::Consumer> consumer_;
   std::unique_ptr<kafka::Producer> producer_;  // dead letters and alerts; null when neither
@@ -717,6 +723,22 @@ Status StreamProcessor::Impl::run(const std::atomic<bool>& stop, std::atomic<boo
   }
   observe::Counter& consumed =
       metrics_.counter("vigie_records_consumed_total", "Records read from Kafka");
+  // Consumer lag per partition, read at scrape time (librdkafka's cached watermarks). The
+  // registry may outlive this processor: the callback goes quiet when it ends.
+  metrics_.on_scrape([scrape = scrape_](observe::Registry& r) {
+    std::lock_guard<std::mutex> lock(scrape->mutex);
+    if (scrape->consumer == nullptr) return;
+    for (const auto& [topic, partition, lag] : scrape->consumer->lag()) {
+      if (lag < 0) continue;
+      r.gauge("vigie_consumer_lag", "Records behind the end of the partition",
+              {{"topic", topic}, {"partition", std::to_string(partition)}})
+          .set(static_cast<double>(lag));
+    }
+  });
+  {
+    std::lock_guard<std::mutex> lock(scrape_->mutex);
+    scrape_->consumer = consumer_.get();
+  }
   std::vector<kafka::Message> messages;
   std::vector<std::vector<QueuedRecord>> per_worker(workers_.size());
   auto last_commit = Clock::now();
@@ -785,6 +807,10 @@ Status StreamProcessor::Impl::run(const std::atomic<bool>& stop, std::atomic<boo
   }
   workers_.clear();
   ready_.store(false);
+  {
+    std::lock_guard<std::mutex> lock(scrape_->mutex);
+    scrape_->consumer = nullptr;
+  }
   std::lock_guard<std::mutex> lock(fatal_mutex_);
   return fatal_;
 }
