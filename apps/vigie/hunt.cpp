@@ -267,6 +267,7 @@ int hunt(const HuntOptions& options) {
   processor_options.tenant_field = options.tenant_field;
   processor_options.fixed_tenant = options.tenant;
   processor_options.max_record_bytes = options.max_line_bytes;
+  if (!conf.ehr_flat_columns.empty()) processor_options.ehr_flat_columns = &conf.ehr_flat_columns;
   pipeline::Processor processor(**deployment, loaded.rules, enrichment, processor_options);
   // Records that span lines: Windows event XML is cut by element, HL7 v2 by message (MSH), JSON
   // objects spread over lines (pretty-printed, evtx_dump -o json, a top-level array) by object;

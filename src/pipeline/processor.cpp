@@ -47,9 +47,11 @@ class Processor::Decoders {
   };
 
   Decoders(const decode::Registry& registry, event::FieldTable& fields, bool keep_all,
-           std::size_t max_record_bytes, const ingest::Zone* zone)
+           std::size_t max_record_bytes, const ingest::Zone* zone,
+           const std::map<std::string, std::string>* ehr_flat_columns)
       : registry_(registry), reader_(fields, reader_options(keep_all, max_record_bytes)) {
     setup_.fields = &fields;
+    setup_.ehr_flat_columns = ehr_flat_columns;
     setup_.keep_unknown_fields = keep_all;
     setup_.max_record_bytes = max_record_bytes;
     setup_.zone = zone;
@@ -125,7 +127,8 @@ Processor::Processor(const Deployment& deployment, std::shared_ptr<const match::
   auto add = [&](const TenantState* t) {
     decoders_.emplace_back(t,
                            std::make_unique<Decoders>(registry, fields_, rules_->needs_all_fields(),
-                                                      options_.max_record_bytes, t->zone.get()));
+                                                      options_.max_record_bytes, t->zone.get(),
+                                                      options_.ehr_flat_columns));
   };
   add(fixed_ != nullptr ? fixed_ : &deployment_.unconfigured());
   if (route_records_) {

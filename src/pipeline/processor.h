@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -55,6 +56,9 @@ struct ProcessorOptions {
   // rejected with the route's reason ("no-tenant"): the stream processor. Off (`hunt`): it goes
   // on with the tenant its event names, or none.
   bool require_tenant = false;
+  // The ehr vendor flat log's columns (configuration `ehr.flat_columns`); null: the defaults.
+  // Outlives the Processor.
+  const std::map<std::string, std::string>* ehr_flat_columns = nullptr;
   // Records longer than this are rejected as oversized by the decoders.
   std::size_t max_record_bytes = 1 << 20;
 };

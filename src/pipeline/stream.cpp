@@ -304,6 +304,8 @@ class StreamProcessor::Impl::Worker {
     ProcessorOptions o;
     o.require_tenant = true;
     o.max_record_bytes = impl_.config_.max_record_bytes;
+    if (!impl_.config_.ehr_flat_columns.empty())
+      o.ehr_flat_columns = &impl_.config_.ehr_flat_columns;
     processor_ =
         std::make_unique<Processor>(*g->deployment, g->detection.rules, impl_.enrichment_, o);
     tasks_.clear();
