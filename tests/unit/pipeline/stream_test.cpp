@@ -85,7 +85,7 @@ class StreamTest : public ::testing::Test {
     auto p = kafka::Producer::create(cluster_->bootstraps(), {});
     ASSERT_TRUE(p.ok()) << p.status().message();
     for (const std::string& v : values) ASSERT_TRUE((*p)->produce("ad", "k", v).ok());
-    ASSERT_TRUE((*p)->flush(10'000).ok());
+    ASSERT_TRUE((*p)->flush(30'000).ok());
   }
 
   // Runs to the end of the topic; the run's status.
@@ -224,6 +224,41 @@ TEST_F(StreamTest, AReloadWithABrokenRuleFileIsRefusedAndTheRunningRulesStay) {
   }
   EXPECT_TRUE((*p)->healthy());
   stop = true;  // SIGTERM: drain, write, leave
+  running.join();
+  ASSERT_TRUE(status.ok()) << status.message();
+  EXPECT_EQ(store->offset("ad", 0), static_cast<std::int64_t>(events.size()));
+  EXPECT_EQ(correlation_ids(*store), hunt_ids());
+}
+
+TEST_F(StreamTest, ABrokerOutageAndFetchErrorsAreWaitedOutWithNothingLost) {
+  const std::vector<std::string> events = lines_of(kData + "events.jsonl");
+  std::shared_ptr<store::Store> store = open_store();
+  observe::Logger log(observe::LogFormat::kText, nullptr);
+  observe::Registry metrics;
+  auto p = StreamProcessor::create(config("g1"), log, metrics, store, false);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  std::atomic<bool> stop{false}, reload{false};
+  Status status = Status::ok_status();
+  std::thread running([&] { status = (*p)->run(stop, reload); });
+  auto wait_for = [&](std::uint64_t records) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while ((*p)->stats().records < records && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return (*p)->stats().records;
+  };
+  produce(std::vector<std::string>(events.begin(), events.begin() + 8));
+  ASSERT_EQ(wait_for(8), 8u);
+  // Every broker down: the processor waits, it does not exit.
+  for (int b = 1; b <= 3; ++b) ASSERT_TRUE(cluster_->broker_down(b).ok());
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  EXPECT_TRUE((*p)->healthy());
+  for (int b = 1; b <= 3; ++b) ASSERT_TRUE(cluster_->broker_up(b).ok());
+  // Fetches that fail (a leader change, a timeout) are retried.
+  ASSERT_TRUE(cluster_->push_request_errors(1, {6, 7, 6}).ok());  // Fetch: NOT_LEADER, TIMEOUT
+  produce(std::vector<std::string>(events.begin() + 8, events.end()));
+  EXPECT_EQ(wait_for(events.size()), events.size());
+  stop = true;
   running.join();
   ASSERT_TRUE(status.ok()) << status.message();
   EXPECT_EQ(store->offset("ad", 0), static_cast<std::int64_t>(events.size()));
