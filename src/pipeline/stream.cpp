@@ -450,6 +450,17 @@ class StreamProcessor::Impl::Worker {
     dead_letters_pending_ = true;
   }
 
+  // What an alert says of its rule (a single-event rule or a correlation: same fields).
+  template <class RuleT>
+  static void set_rule(store::AlertRecord& a, const RuleT& rule) {
+    a.rule_id = rule.id;
+    a.rule_name = rule.name;
+    a.rule_title = rule.title;
+    a.rule_file = rule.file;
+    a.level = rule.level;
+    a.tags = rule.tags;
+  }
+
   void match_alert(const rules::Rule& rule, const event::Event& ev, const QueuedRecord& r,
                    const config::RouteSettings& route, std::uint32_t inner) {
     store::AlertRecord a;
@@ -459,12 +470,7 @@ class StreamProcessor::Impl::Worker {
     a.id = d.hex(32);
     a.tenant = ev.tenant;
     a.kind = "match";
-    a.rule_id = rule.id;
-    a.rule_name = rule.name;
-    a.rule_title = rule.title;
-    a.rule_file = rule.file;
-    a.level = rule.level;
-    a.tags = rule.tags;
+    set_rule(a, rule);
     a.time_ms = ev.time_ms != event::Event::kNoTime ? ev.time_ms : r.timestamp_ms;
     a.window_start_ms = a.window_end_ms = a.time_ms;
     a.event_count = 1;
@@ -479,12 +485,7 @@ class StreamProcessor::Impl::Worker {
     a.id = alert.id;
     a.tenant = alert.tenant;
     a.kind = "correlation";
-    a.rule_id = rule.id;
-    a.rule_name = rule.name;
-    a.rule_title = rule.title;
-    a.rule_file = rule.file;
-    a.level = rule.level;
-    a.tags = rule.tags;
+    set_rule(a, rule);
     a.correlation_type = rules::correlation_type_name(rule.type);
     for (std::size_t i = 0; i < alert.group.size() && i < rule.group_by.size(); ++i) {
       a.group.emplace_back(rule.group_by[i], alert.group[i]);

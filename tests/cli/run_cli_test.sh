@@ -9,22 +9,10 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh" "$@"
 
-broker_pid=""
-run_pid=""
-cleanup() {
-  [[ -n "${run_pid}" ]] && kill -9 "${run_pid}" 2>/dev/null
-  [[ -n "${broker_pid}" ]] && kill "${broker_pid}" 2>/dev/null
-  wait 2>/dev/null
-  [[ -n "${VIGIE_KEEP_TMP:-}" ]] || rm -rf "${tmp}"
-}
-trap cleanup EXIT
 data=tests/data/correlation_hunt
 vigie="$(realpath "${vigie}")"  # the run goes on in ${tmp}
 
-"${vigie}" mock-broker --topic ad:1 --port-file "${tmp}/bootstrap" >/dev/null 2>&1 &
-broker_pid=$!
-for _ in $(seq 100); do [[ -s "${tmp}/bootstrap" ]] && break; sleep 0.1; done
-bootstrap="$(cat "${tmp}/bootstrap")"
+start_mock_broker --topic ad:1
 cp "${data}/rules.yml" "${tmp}/rules.yml"
 port=$((20000 + RANDOM % 20000))
 

@@ -22,22 +22,7 @@ kills="${VIGIE_CRASH_KILLS:-20}"
 events="${VIGIE_CRASH_EVENTS:-105000}"  # the generator gives about this many
 RANDOM=7  # reproducible kill moments
 
-broker_pid=""
-run_pid=""
-cleanup() {
-  [[ -n "${run_pid}" ]] && kill -9 "${run_pid}" 2>/dev/null
-  [[ -n "${broker_pid}" ]] && kill "${broker_pid}" 2>/dev/null
-  wait 2>/dev/null
-  rm -rf "${tmp}"
-}
-trap cleanup EXIT
-
-"${vigie}" mock-broker --brokers 3 --topic logs:3 \
-  --topic vigie-dead-letters:1 --port-file "${tmp}/bootstrap" >"${tmp}/broker.out" 2>&1 &
-broker_pid=$!
-for _ in $(seq 100); do [[ -s "${tmp}/bootstrap" ]] && break; sleep 0.1; done
-[[ -s "${tmp}/bootstrap" ]] || { fail "mock-broker wrote no bootstrap address"; finish stream_crash; }
-bootstrap="$(cat "${tmp}/bootstrap")"
+start_mock_broker --brokers 3 --topic logs:3 --topic vigie-dead-letters:1
 
 "${vigie}" demo-traffic --out "${tmp}/traffic" --events "${events}" --seed 11 >/dev/null 2>&1
 first_tenant=""
