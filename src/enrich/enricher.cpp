@@ -1,7 +1,10 @@
 #include "enrich/enricher.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
+
+#include "enrich/state_codec.h"
 
 namespace vigie::enrich {
 namespace {
@@ -58,6 +61,39 @@ std::string_view PatientLinks::ipp_of(std::string_view tenant, std::string_view 
   key_.append(nir_token);
   auto it = links_.find(key_);
   return it == links_.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+namespace {
+constexpr std::string_view kLinksTag = "vigie-patient-links 1\n";
+}  // namespace
+
+std::string PatientLinks::snapshot() const {
+  std::string out(kLinksTag);
+  std::vector<const std::pair<const std::string, std::string>*> entries;
+  for (const auto& e : links_) entries.push_back(&e);
+  std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  codec::put_u64(out, entries.size());
+  for (const auto* e : entries) {
+    codec::put_str(out, e->first);
+    codec::put_str(out, e->second);
+  }
+  return out;
+}
+
+Status PatientLinks::restore(std::string_view bytes) {
+  links_.clear();
+  codec::Reader in(bytes);
+  std::uint64_t n = 0;
+  if (in.tag(kLinksTag) && in.u64(n) && n <= bytes.size()) {
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::string k, v;
+      if (!in.str(k) || !in.str(v)) break;
+      links_.emplace(std::move(k), std::move(v));
+    }
+    if (links_.size() == n && in.done()) return Status::ok_status();
+  }
+  links_.clear();
+  return Status::error("bad-snapshot", "the patient link snapshot is malformed");
 }
 
 Enricher::Enricher(const EnricherSetup& setup)

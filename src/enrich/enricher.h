@@ -52,6 +52,9 @@ class PatientLinks {
   // The IPP token linked to this INS token in this tenant, or "".
   std::string_view ipp_of(std::string_view tenant, std::string_view nir_token);
   std::size_t size() const { return links_.size(); }
+  // Every link as bytes (versioned), and back (see LeaseTable::snapshot).
+  std::string snapshot() const;
+  Status restore(std::string_view bytes);
   std::uint64_t forgotten() const { return forgotten_; }
 
  private:

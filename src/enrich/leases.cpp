@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "enrich/state_codec.h"
+
 namespace vigie::enrich {
 
 std::string LeaseTable::key(std::string_view tenant, std::string_view ip) {
@@ -84,6 +86,65 @@ void LeaseTable::evict_one() {
   if (victim_map->second.empty()) by_address_.erase(victim_map);
   --count_;
   ++evicted_;
+}
+
+namespace {
+constexpr std::string_view kLeasesTag = "vigie-leases 1\n";
+}  // namespace
+
+std::string LeaseTable::snapshot() const {
+  std::string out(kLeasesTag);
+  // In key order: the same table gives the same bytes.
+  std::vector<const std::pair<const std::string, std::vector<Lease>>*> entries;
+  for (const auto& e : by_address_) entries.push_back(&e);
+  std::sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  codec::put_u64(out, entries.size());
+  for (const auto* e : entries) {
+    const std::string& k = e->first;
+    const std::vector<Lease>& leases = e->second;
+    codec::put_str(out, k);
+    codec::put_u64(out, leases.size());
+    for (const Lease& l : leases) {
+      codec::put_str(out, l.user);
+      codec::put_str(out, l.public_ip);
+      codec::put_str(out, l.country);
+      codec::put_str(out, l.session_id);
+      codec::put_u64(out, static_cast<std::uint64_t>(l.start_ms));
+      codec::put_u64(out, static_cast<std::uint64_t>(l.end_ms));
+    }
+  }
+  codec::put_u64(out, evicted_);
+  return out;
+}
+
+Status LeaseTable::restore(std::string_view bytes) {
+  by_address_.clear();
+  count_ = 0;
+  codec::Reader in(bytes);
+  std::uint64_t addresses = 0;
+  auto bad = [this] {
+    by_address_.clear();
+    count_ = 0;
+    return Status::error("bad-snapshot", "the VPN lease snapshot is malformed");
+  };
+  if (!in.tag(kLeasesTag) || !in.u64(addresses)) return bad();
+  for (std::uint64_t a = 0; a < addresses; ++a) {
+    std::string k;
+    std::uint64_t n = 0;
+    if (!in.str(k) || !in.u64(n) || n > bytes.size()) return bad();
+    std::vector<Lease>& v = by_address_[k];
+    for (std::uint64_t i = 0; i < n; ++i) {
+      Lease l;
+      if (!in.str(l.user) || !in.str(l.public_ip) || !in.str(l.country) || !in.str(l.session_id) ||
+          !in.i64(l.start_ms) || !in.i64(l.end_ms)) {
+        return bad();
+      }
+      v.push_back(std::move(l));
+      ++count_;
+    }
+  }
+  if (!in.u64(evicted_) || !in.done()) return bad();
+  return Status::ok_status();
 }
 
 }  // namespace vigie::enrich

@@ -19,6 +19,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/result.h"
+
 namespace vigie::enrich {
 
 struct Lease {
@@ -47,6 +49,11 @@ class LeaseTable {
   const Lease* find(std::string_view tenant, std::string_view ip, std::int64_t at_ms) const;
 
   void expire(std::int64_t ended_before_ms);
+
+  // The whole table as bytes (versioned), and back: restore() replaces the table, or fails on a
+  // malformed or foreign snapshot leaving it empty (status code "bad-snapshot").
+  std::string snapshot() const;
+  Status restore(std::string_view bytes);
   std::size_t size() const { return count_; }
   std::uint64_t evicted() const { return evicted_; }
 

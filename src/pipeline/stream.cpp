@@ -44,6 +44,9 @@ correlate::EventRef pack_ref(std::size_t route, std::int64_t offset) {
          (static_cast<std::uint64_t>(offset) & ((std::uint64_t{1} << kRouteShift) - 1));
 }
 
+constexpr std::string_view kLeasesKey = "enrich/leases";
+constexpr std::string_view kPatientLinksKey = "enrich/patient-links";
+
 std::string task_state_key(std::int32_t partition) { return "task/" + std::to_string(partition); }
 
 const char* family_name(decode::Family f) {
@@ -543,6 +546,15 @@ class StreamProcessor::Impl::Worker {
     for (const auto& [tp, next] : offsets_) {
       batch_.put_offset(impl_.config_.routes[tp.first].topic, tp.second, next);
     }
+    // What enrichment learned (VPN leases, patient links) goes with the offsets too: a restart
+    // attributes a pool address to the session that held it even when the session started
+    // before the records it replays. Shared by the workers: each writes the whole table, which
+    // holds at least what its own records taught it.
+    {
+      std::lock_guard<std::mutex> lock(impl_.enrichment_.mutex);
+      batch_.put_state(kLeasesKey, impl_.enrichment_.leases.snapshot());
+      batch_.put_state(kPatientLinksKey, impl_.enrichment_.patients.snapshot());
+    }
     const auto write_started = Clock::now();
     Result<store::CommitResult> r = impl_.store_->commit(batch_);
     store_seconds_->observe(std::chrono::duration<double>(Clock::now() - write_started).count());
@@ -884,6 +896,15 @@ Result<std::unique_ptr<StreamProcessor>> StreamProcessor::create(
   }
   auto impl = std::make_unique<Impl>(config, log, metrics, std::move(store), std::move(g),
                                      std::move(formats));
+  // Enrichment state as the last write left it.
+  if (std::optional<std::string> b = impl->store_->state(kLeasesKey)) {
+    if (Status s = impl->enrichment_.leases.restore(*b); !s.ok())
+      log.warn("lease-state-dropped", {{"reason", s.code()}});
+  }
+  if (std::optional<std::string> b = impl->store_->state(kPatientLinksKey)) {
+    if (Status s = impl->enrichment_.patients.restore(*b); !s.ok())
+      log.warn("patient-link-state-dropped", {{"reason", s.code()}});
+  }
   if (Status s = impl->start_clients(stop_at_end); !s.ok()) return s;
   return std::unique_ptr<StreamProcessor>(new StreamProcessor(std::move(impl)));
 }

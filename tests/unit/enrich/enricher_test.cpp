@@ -206,5 +206,21 @@ TEST(PatientLinks, AreBoundedAndTheLatestLinkWins) {
   EXPECT_EQ(links.ipp_of("t", "nir3"), "ipp3");
 }
 
+TEST(PatientLinks, ASnapshotRestoresEveryLinkAndEveryTruncationFails) {
+  PatientLinks links;
+  links.learn("t", "nir1", "ipp1");
+  links.learn("u", "nir1", "ipp7");
+  const std::string bytes = links.snapshot();
+  PatientLinks r;
+  ASSERT_TRUE(r.restore(bytes).ok());
+  EXPECT_EQ(r.ipp_of("t", "nir1"), "ipp1");
+  EXPECT_EQ(r.ipp_of("u", "nir1"), "ipp7");
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    PatientLinks bad;
+    EXPECT_EQ(bad.restore(bytes.substr(0, n)).code(), "bad-snapshot") << n;
+    EXPECT_EQ(bad.size(), 0u);
+  }
+}
+
 }  // namespace
 }  // namespace vigie::enrich

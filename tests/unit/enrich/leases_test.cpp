@@ -88,5 +88,27 @@ TEST(LeaseTable, BoundedAndExpired) {
   EXPECT_STREQ(user_at(t, "x", "10.0.0.3", 1900), "none");
 }
 
+TEST(LeaseTable, ASnapshotRestoresEveryLeaseAndEveryTruncationFails) {
+  LeaseTable t;
+  t.start("chu-a", "10.212.134.21", lease("mleroy", 1000, "s1"));
+  EXPECT_TRUE(t.end("chu-a", "10.212.134.21", 5000, "s1"));
+  t.start("chu-a", "10.212.134.21", lease("jdurand", 6000));
+  t.start("chu-b", "10.212.134.21", lease("apetit", 2000));
+  const std::string bytes = t.snapshot();
+  LeaseTable r;
+  ASSERT_TRUE(r.restore(bytes).ok());
+  EXPECT_EQ(r.size(), 3u);
+  EXPECT_STREQ(user_at(r, "chu-a", "10.212.134.21", 4000), "mleroy");
+  EXPECT_STREQ(user_at(r, "chu-a", "10.212.134.21", 5500), "none");  // ended, kept ended
+  EXPECT_STREQ(user_at(r, "chu-a", "10.212.134.21", 9000), "jdurand");
+  EXPECT_STREQ(user_at(r, "chu-b", "10.212.134.21", 9000), "apetit");  // tenants stay apart
+  EXPECT_EQ(r.snapshot(), bytes);
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    LeaseTable bad;
+    EXPECT_EQ(bad.restore(bytes.substr(0, n)).code(), "bad-snapshot") << n;
+    EXPECT_EQ(bad.size(), 0u);
+  }
+}
+
 }  // namespace
 }  // namespace vigie::enrich
