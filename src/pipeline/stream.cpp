@@ -181,6 +181,13 @@ class StreamProcessor::Impl::Worker {
                        {{"worker", std::to_string(index)}});
     state_bytes_ = &m.gauge("vigie_correlation_state_bytes", "Bytes of correlation state",
                             {{"worker", std::to_string(index)}});
+    late_ = &m.gauge("vigie_correlation_late_events",
+                     "Events older than the watermark, not correlated (tasks held now, since "
+                     "they were loaded)",
+                     {{"worker", std::to_string(index)}});
+    evicted_ = &m.gauge("vigie_correlation_evicted_groups",
+                        "Correlation groups dropped early by max_groups (tasks held now)",
+                        {{"worker", std::to_string(index)}});
     thread_ = std::thread([this] { loop(); });
   }
   ~Worker() {
@@ -570,12 +577,17 @@ class StreamProcessor::Impl::Worker {
       for (const auto& [tp, next] : offsets_) impl_.committed_[tp] = next;
     }
     std::size_t groups = 0, bytes = 0;
+    std::uint64_t late = 0, evicted = 0;
     for (auto& [p, t] : tasks_) {
       groups += t.engine->active_groups();
       bytes += t.engine->state_bytes();
+      late += t.engine->stats().late;
+      evicted += t.engine->stats().groups_evicted;
     }
     groups_->set(static_cast<double>(groups));
     state_bytes_->set(static_cast<double>(bytes));
+    late_->set(static_cast<double>(late));
+    evicted_->set(static_cast<double>(evicted));
     batch_seconds_->observe(std::chrono::duration<double>(Clock::now() - started).count());
     batch_.clear();
     offsets_.clear();
@@ -621,6 +633,8 @@ class StreamProcessor::Impl::Worker {
   observe::Histogram* store_seconds_;
   observe::Gauge* groups_;
   observe::Gauge* state_bytes_;
+  observe::Gauge* late_;
+  observe::Gauge* evicted_;
 };
 
 namespace {
