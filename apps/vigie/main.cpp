@@ -5,9 +5,9 @@
 #include <iostream>
 
 #include "commands.h"
+#include "common/timestamp.h"
 #include "demo_commands.h"
 #include "kafka_commands.h"
-#include "common/timestamp.h"
 
 namespace {
 
