@@ -1,36 +1,13 @@
 #include "demo/clock.h"
 
-#include <cstdio>
+#include "common/timestamp.h"
 
 namespace vigie::demo {
 namespace {
 
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard Hinnant's algorithms).
-std::int64_t days_from_civil(int y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy =
-      (153 * static_cast<unsigned>(m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<unsigned>(d) - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t z, int& y, int& m, int& d) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  y = static_cast<int>(static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0));
-}
-
 // The last Sunday of `month` in `year`, 01:00 UTC: the EU's summer-time switch.
 std::int64_t eu_switch(int year, int month) {
-  const std::int64_t last = days_from_civil(year, month, 31);
+  const std::int64_t last = utc_ms(year, month, 31) / kDay;
   const std::int64_t weekday = ((last % 7) + 7 + 3) % 7;  // 0 = Monday (1970-01-01 a Thursday)
   const std::int64_t sunday = last - ((weekday + 1) % 7);
   return sunday * kDay + kHour;
@@ -45,31 +22,51 @@ void four(std::string& out, int v) {
   two(out, v % 100);
 }
 
+// Three two-digit numbers joined by `sep` (none when 0).
+void three(std::string& out, int a, int b, int c, char sep) {
+  two(out, a);
+  if (sep) out += sep;
+  two(out, b);
+  if (sep) out += sep;
+  two(out, c);
+}
+// "2026-03-16" (`sep` '-') or "20260316" (`sep` 0): the century, then "26-03-16".
+void ymd(std::string& out, const Civil& c, char sep) {
+  two(out, c.year / 100);
+  three(out, c.year % 100, c.month, c.day, sep);
+}
+// "06:00:00" (`sep` ':') or "060000" (`sep` 0).
+void hms(std::string& out, const Civil& c, char sep) {
+  three(out, c.hour, c.minute, c.second, sep);
+}
+// ".123"
+void fraction(std::string& out, const Civil& c) {
+  out += '.';
+  out += static_cast<char>('0' + c.millis / 100);
+  two(out, c.millis % 100);
+}
+// "+01:00" (`sep` ':') or "+0100" (`sep` 0).
+void offset(std::string& out, int minutes, char sep) {
+  out += '+';
+  two(out, minutes / 60);
+  if (sep) out += sep;
+  two(out, minutes % 60);
+}
+
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 }  // namespace
 
 Civil civil_utc(std::int64_t ms) {
-  std::int64_t days = ms / kDay;
-  std::int64_t rest = ms % kDay;
-  if (rest < 0) {
-    rest += kDay;
-    --days;
-  }
-  Civil c{};
-  civil_from_days(days, c.year, c.month, c.day);
-  c.hour = static_cast<int>(rest / kHour);
-  c.minute = static_cast<int>(rest / kMinute % 60);
-  c.second = static_cast<int>(rest / kSecond % 60);
-  c.millis = static_cast<int>(rest % kSecond);
-  c.weekday = static_cast<int>(((days % 7) + 7 + 3) % 7) + 1;
-  return c;
+  const DateParts p = date_parts_utc(ms);
+  const int ms_part = static_cast<int>((ms % kSecond + kSecond) % kSecond);
+  return {p.year, p.month, p.day, p.hour, p.minute, p.second, ms_part, p.weekday};
 }
 
 std::int64_t utc_ms(int year, int month, int day, int hour, int minute, int second) {
-  return days_from_civil(year, month, day) * kDay + hour * kHour + minute * kMinute +
-         second * kSecond;
+  // The calendar's own checks never fail here: every caller passes a real date and time.
+  return civil_ms(year, month, day, hour, minute, second, 0).value_or(0);
 }
 
 int paris_offset_minutes(std::int64_t utc) {
@@ -86,78 +83,35 @@ std::int64_t paris_to_utc(int year, int month, int day, int hour, int minute, in
   return wall - 60 * kMinute;
 }
 
-int paris_minute_of_day(std::int64_t utc) {
-  const Civil c = paris_civil(utc);
-  return c.hour * 60 + c.minute;
-}
-
 void append_iso_utc(std::string& out, std::int64_t utc) {
   const Civil c = civil_utc(utc);
-  four(out, c.year);
-  out += '-';
-  two(out, c.month);
-  out += '-';
-  two(out, c.day);
+  ymd(out, c, '-');
   out += 'T';
-  two(out, c.hour);
-  out += ':';
-  two(out, c.minute);
-  out += ':';
-  two(out, c.second);
-  out += '.';
-  out += static_cast<char>('0' + c.millis / 100);
-  two(out, c.millis % 100);
+  hms(out, c, ':');
+  fraction(out, c);
   out += 'Z';
 }
 
 void append_local_paris(std::string& out, std::int64_t utc) {
   const Civil c = paris_civil(utc);
-  four(out, c.year);
-  out += '-';
-  two(out, c.month);
-  out += '-';
-  two(out, c.day);
+  ymd(out, c, '-');
   out += ' ';
-  two(out, c.hour);
-  out += ':';
-  two(out, c.minute);
-  out += ':';
-  two(out, c.second);
+  hms(out, c, ':');
 }
 
 void append_iso_paris(std::string& out, std::int64_t utc, bool with_millis) {
   const Civil c = paris_civil(utc);
-  const int offset = paris_offset_minutes(utc);
-  four(out, c.year);
-  out += '-';
-  two(out, c.month);
-  out += '-';
-  two(out, c.day);
+  ymd(out, c, '-');
   out += 'T';
-  two(out, c.hour);
-  out += ':';
-  two(out, c.minute);
-  out += ':';
-  two(out, c.second);
-  if (with_millis) {
-    out += '.';
-    out += static_cast<char>('0' + c.millis / 100);
-    two(out, c.millis % 100);
-  }
-  out += '+';
-  two(out, offset / 60);
-  out += ':';
-  two(out, offset % 60);
+  hms(out, c, ':');
+  if (with_millis) fraction(out, c);
+  offset(out, paris_offset_minutes(utc), ':');
 }
 
 void append_hl7_paris(std::string& out, std::int64_t utc) {
   const Civil c = paris_civil(utc);
-  four(out, c.year);
-  two(out, c.month);
-  two(out, c.day);
-  two(out, c.hour);
-  two(out, c.minute);
-  two(out, c.second);
+  ymd(out, c, 0);
+  hms(out, c, 0);
 }
 
 void append_asa_paris(std::string& out, std::int64_t utc) {
@@ -168,43 +122,21 @@ void append_asa_paris(std::string& out, std::int64_t utc) {
   out += ' ';
   four(out, c.year);
   out += ' ';
-  two(out, c.hour);
-  out += ':';
-  two(out, c.minute);
-  out += ':';
-  two(out, c.second);
+  hms(out, c, ':');
 }
 
-void append_fortigate_date(std::string& out, std::int64_t utc) {
-  const Civil c = paris_civil(utc);
-  four(out, c.year);
-  out += '-';
-  two(out, c.month);
-  out += '-';
-  two(out, c.day);
-}
+void append_fortigate_date(std::string& out, std::int64_t utc) { ymd(out, paris_civil(utc), '-'); }
 
-void append_fortigate_time(std::string& out, std::int64_t utc) {
-  const Civil c = paris_civil(utc);
-  two(out, c.hour);
-  out += ':';
-  two(out, c.minute);
-  out += ':';
-  two(out, c.second);
-}
+void append_fortigate_time(std::string& out, std::int64_t utc) { hms(out, paris_civil(utc), ':'); }
 
 void append_fortigate_tz(std::string& out, std::int64_t utc) {
-  const int offset = paris_offset_minutes(utc);
-  out += '+';
-  two(out, offset / 60);
-  two(out, offset % 60);
+  offset(out, paris_offset_minutes(utc), 0);
 }
 
 std::string iso_date_utc(std::int64_t utc) {
-  const Civil c = civil_utc(utc);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", c.year, c.month, c.day);
-  return buf;
+  std::string out;
+  ymd(out, civil_utc(utc), '-');
+  return out;
 }
 
 }  // namespace vigie::demo

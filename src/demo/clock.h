@@ -3,7 +3,8 @@
 // Every establishment of the demo is in metropolitan France. The EU rule (summer time from the
 // last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC) gives Paris time for
 // every year since 1996 without a time-zone database, which keeps this module free of
-// vigie::ingest. Times are milliseconds since the Unix epoch, UTC.
+// vigie::ingest (the calendar arithmetic is common/timestamp.h's). Times are milliseconds since
+// the Unix epoch, UTC.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +24,7 @@ struct Civil {
 };
 
 Civil civil_utc(std::int64_t ms);
-// Milliseconds of a UTC civil time.
+// Milliseconds of a UTC civil time (a real date and time: 0 for anything else).
 std::int64_t utc_ms(int year, int month, int day, int hour = 0, int minute = 0, int second = 0);
 
 // Paris's offset from UTC at `utc` (60 or 120 minutes), and Paris's civil time.
@@ -31,8 +32,6 @@ int paris_offset_minutes(std::int64_t utc);
 Civil paris_civil(std::int64_t utc);
 // The UTC instant of a Paris wall-clock time (the earlier one in the autumn's repeated hour).
 std::int64_t paris_to_utc(int year, int month, int day, int hour, int minute, int second = 0);
-// Minutes since local midnight, in Paris (0..1439).
-int paris_minute_of_day(std::int64_t utc);
 
 // "2026-03-16T05:00:00.000Z"
 void append_iso_utc(std::string& out, std::int64_t utc);

@@ -33,6 +33,45 @@ inline std::string hex(std::uint64_t v) {
 // IPv4-mapped IPv6 ("::ffff:10.20.1.5"), as DCs write the client of Kerberos events.
 inline std::string mapped(const std::string& ip) { return "::ffff:" + ip; }
 
+// The Subject* fields: who did it, in which logon session.
+inline void add_subject(WinEvent& e, const std::string& sid, const std::string& user,
+                        const std::string& domain, std::string logon_id) {
+  e.add("SubjectUserSid", sid);
+  e.add("SubjectUserName", user);
+  e.add("SubjectDomainName", domain);
+  e.add("SubjectLogonId", std::move(logon_id));
+}
+
+// The account a management event (4720, 4722, 4724) is about.
+inline void add_target(WinEvent& e, const std::string& user, const std::string& domain,
+                       const std::string& sid) {
+  e.add("TargetUserName", user);
+  e.add("TargetDomainName", domain);
+  e.add("TargetSid", sid);
+}
+
+// Fields of fixed values, in order.
+using FixedField = std::pair<const char*, const char*>;
+template <std::size_t N>
+void add_fixed(WinEvent& e, const FixedField (&fields)[N]) {
+  for (const auto& [name, value] : fields) e.add(name, value);
+}
+
+// A program that runs: its image and command line.
+using Program = std::pair<const char*, const char*>;
+
+// A workstation of `unit`, at random.
+inline const Host& unit_workstation(const Site& s, std::size_t unit, Rng& rng) {
+  const Unit& u = s.units[unit];
+  return s.workstations[u.workstations[rng.index(u.workstations.size())]];
+}
+
+// The patient an EHR event is about, and the unit of their stay.
+inline void set_patient(EhrEvent& e, const Site& s, const Patient& p) {
+  e.patient = &p;
+  e.patient_unit = s.units[p.unit].code;
+}
+
 class Actor {
  public:
   virtual ~Actor() = default;
@@ -223,6 +262,26 @@ struct Traffic::Engine {
     e.add("VirtualAccount", "%%1843");
     e.add("TargetLinkedLogonId", "0x0");
     e.add("ElevatedToken", service ? "%%1842" : "%%1843");
+    return e;
+  }
+  // 4688: `program` (image, command line) started on `on` by `user`, under `parent`; its logon id
+  // is drawn above `logon_base`.
+  WinEvent process(const Site& s, std::int64_t t, const Host& on, const std::string& user,
+                   const std::string& sid, std::uint64_t logon_base, const Program& program,
+                   std::string_view elevation, std::string_view parent, Rng& rng) {
+    WinEvent e{t, &on, 4688, false, {}};
+    add_subject(e, sid, user, s.netbios, hex(logon_base + rng.between(0, 0xffffff)));
+    e.add("NewProcessId", hex(0x1000 + rng.between(0, 0xffff)));
+    e.add("NewProcessName", program.first);
+    e.add("TokenElevationType", std::string(elevation));
+    e.add("ProcessId", hex(0x1000 + rng.between(0, 0xffff)));
+    e.add("CommandLine", program.second);
+    e.add("TargetUserSid", "S-1-0-0");
+    e.add("TargetUserName", "-");
+    e.add("TargetDomainName", "-");
+    e.add("TargetLogonId", "0x0");
+    e.add("ParentProcessName", std::string(parent));
+    e.add("MandatoryLabel", "S-1-16-12288");
     return e;
   }
   WinEvent logoff(const Site& s, std::int64_t t, const Host& on, const std::string& user,

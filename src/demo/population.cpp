@@ -169,46 +169,75 @@ std::string french_home_ip(Rng& rng) {
   return buf;
 }
 
+// Where the CHU's cross-border staff connect from (build_sites): a Belgian and a Spanish ISP.
+constexpr std::string_view kBelgianPrefix = "81.245.";
+constexpr std::string_view kSpanishPrefix = "83.32.";
+
 std::string ip(int a, int b, int c, int d) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%d.%d.%d.%d", a, b, c, d);
   return buf;
 }
 
+// What each Role is (in the enum's order).
+struct RoleInfo {
+  std::string_view label;    // FHIR agent.role display
+  std::string_view code;     // TRE_G15 profession, "" for non-clinical
+  std::string_view profile;  // DPI profile
+  bool reads_records;
+};
+constexpr RoleInfo kRoles[] = {
+    {"Médecin", "10", "MED", true},                            // kPhysician
+    {"Infirmier", "60", "IDE", true},                          // kNurse
+    {"Aide-soignant", "", "AS", true},                         // kCareAssistant
+    {"Secrétaire médicale", "", "SEC", true},                  // kSecretary
+    {"Pharmacien", "21", "PHARM", true},                       // kPharmacist
+    {"Préparateur en pharmacie", "", "PPH", false},            // kPharmacyTech
+    {"Technicien d'information médicale", "", "TIM", true},    // kCoder
+    {"Agent d'accueil", "", "BE", true},                       // kAdmissions
+    {"Personnel administratif", "", "ADM", false},             // kAdministration
+    {"Informaticien", "", "DSI", false},                       // kIt
+    {"Technicien de laboratoire", "", "TECH", true},           // kLabTech
+    {"Manipulateur d'électroradiologie", "80", "MERM", true},  // kRadiographer
+};
+static_assert(std::size(kRoles) == static_cast<std::size_t>(Role::kRadiographer) + 1);
+
+const RoleInfo& role_info(Role r) { return kRoles[static_cast<std::size_t>(r)]; }
+
+// Who works in a unit of each kind: the role of a draw below `below` (the first that fits).
+struct RoleShare {
+  double below;
+  Role role;
+};
+constexpr RoleShare kCareShares[] = {{0.13, Role::kPhysician},
+                                     {0.58, Role::kNurse},
+                                     {0.91, Role::kCareAssistant},
+                                     {1, Role::kSecretary}};
+constexpr RoleShare kTheatreShares[] = {
+    {0.30, Role::kPhysician}, {0.80, Role::kNurse}, {1, Role::kCareAssistant}};
+constexpr RoleShare kLabShares[] = {
+    {0.12, Role::kPhysician}, {0.90, Role::kLabTech}, {1, Role::kSecretary}};
+constexpr RoleShare kImagingShares[] = {
+    {0.25, Role::kPhysician}, {0.85, Role::kRadiographer}, {1, Role::kSecretary}};
+constexpr RoleShare kPharmacyShares[] = {{0.35, Role::kPharmacist}, {1, Role::kPharmacyTech}};
+constexpr RoleShare kDimShares[] = {{0.25, Role::kPhysician}, {1, Role::kCoder}};
+constexpr RoleShare kAdmissionsShares[] = {{1, Role::kAdmissions}};
+constexpr RoleShare kDirectionShares[] = {{1, Role::kAdministration}};
+constexpr RoleShare kItShares[] = {{1, Role::kIt}};
+
+// By UnitKind, in the enum's order.
+constexpr std::span<const RoleShare> kSharesByKind[] = {
+    kCareShares,     kCareShares, kCareShares,       kTheatreShares,   kLabShares, kImagingShares,
+    kPharmacyShares, kDimShares,  kAdmissionsShares, kDirectionShares, kItShares};
+static_assert(std::size(kSharesByKind) == static_cast<std::size_t>(UnitKind::kIt) + 1);
+
 Role pick_role(UnitKind kind, Rng& rng) {
+  const std::span<const RoleShare> shares = kSharesByKind[static_cast<std::size_t>(kind)];
   const double u = rng.uniform();
-  switch (kind) {
-    case UnitKind::kWard:
-    case UnitKind::kEmergency:
-    case UnitKind::kIcu:
-      if (u < 0.13) return Role::kPhysician;
-      if (u < 0.58) return Role::kNurse;
-      if (u < 0.91) return Role::kCareAssistant;
-      return Role::kSecretary;
-    case UnitKind::kTheatre:
-      if (u < 0.30) return Role::kPhysician;
-      if (u < 0.80) return Role::kNurse;
-      return Role::kCareAssistant;
-    case UnitKind::kLab:
-      if (u < 0.12) return Role::kPhysician;
-      if (u < 0.90) return Role::kLabTech;
-      return Role::kSecretary;
-    case UnitKind::kImaging:
-      if (u < 0.25) return Role::kPhysician;
-      if (u < 0.85) return Role::kRadiographer;
-      return Role::kSecretary;
-    case UnitKind::kPharmacy:
-      return u < 0.35 ? Role::kPharmacist : Role::kPharmacyTech;
-    case UnitKind::kDim:
-      return u < 0.25 ? Role::kPhysician : Role::kCoder;
-    case UnitKind::kAdmissions:
-      return Role::kAdmissions;
-    case UnitKind::kDirection:
-      return Role::kAdministration;
-    case UnitKind::kIt:
-      return Role::kIt;
+  for (const RoleShare& share : shares) {
+    if (u < share.below) return share.role;
   }
-  return Role::kNurse;
+  return shares.back().role;
 }
 
 Shift pick_shift(Role role, UnitKind kind, Rng& rng) {
@@ -254,97 +283,14 @@ std::string netbios_of(std::string_view domain) {
 
 }  // namespace
 
-bool reads_records(Role r) {
-  switch (r) {
-    case Role::kPhysician:
-    case Role::kNurse:
-    case Role::kCareAssistant:
-    case Role::kSecretary:
-    case Role::kPharmacist:
-    case Role::kCoder:
-    case Role::kAdmissions:
-    case Role::kRadiographer:
-    case Role::kLabTech:
-      return true;
-    default:
-      return false;
-  }
+bool lives_abroad(const Staff& p) {
+  return p.home_ip.starts_with(kBelgianPrefix) || p.home_ip.starts_with(kSpanishPrefix);
 }
 
-std::string_view role_label(Role r) {
-  switch (r) {
-    case Role::kPhysician:
-      return "Médecin";
-    case Role::kNurse:
-      return "Infirmier";
-    case Role::kCareAssistant:
-      return "Aide-soignant";
-    case Role::kSecretary:
-      return "Secrétaire médicale";
-    case Role::kPharmacist:
-      return "Pharmacien";
-    case Role::kPharmacyTech:
-      return "Préparateur en pharmacie";
-    case Role::kCoder:
-      return "Technicien d'information médicale";
-    case Role::kAdmissions:
-      return "Agent d'accueil";
-    case Role::kAdministration:
-      return "Personnel administratif";
-    case Role::kIt:
-      return "Informaticien";
-    case Role::kLabTech:
-      return "Technicien de laboratoire";
-    case Role::kRadiographer:
-      return "Manipulateur d'électroradiologie";
-  }
-  return "";
-}
-
-std::string_view role_code(Role r) {
-  switch (r) {
-    case Role::kPhysician:
-      return "10";
-    case Role::kPharmacist:
-      return "21";
-    case Role::kNurse:
-      return "60";
-    case Role::kRadiographer:
-      return "80";
-    default:
-      return "";
-  }
-}
-
-std::string_view role_profile(Role r) {
-  switch (r) {
-    case Role::kPhysician:
-      return "MED";
-    case Role::kNurse:
-      return "IDE";
-    case Role::kCareAssistant:
-      return "AS";
-    case Role::kSecretary:
-      return "SEC";
-    case Role::kPharmacist:
-      return "PHARM";
-    case Role::kPharmacyTech:
-      return "PPH";
-    case Role::kCoder:
-      return "TIM";
-    case Role::kAdmissions:
-      return "BE";
-    case Role::kAdministration:
-      return "ADM";
-    case Role::kIt:
-      return "DSI";
-    case Role::kLabTech:
-      return "TECH";
-    case Role::kRadiographer:
-      return "MERM";
-  }
-  return "";
-}
+bool reads_records(Role r) { return role_info(r).reads_records; }
+std::string_view role_label(Role r) { return role_info(r).label; }
+std::string_view role_code(Role r) { return role_info(r).code; }
+std::string_view role_profile(Role r) { return role_info(r).profile; }
 
 std::vector<Establishment> default_establishments() {
   return {

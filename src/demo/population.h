@@ -118,6 +118,9 @@ struct Site {
 // Builds the establishments of `options` (start_ms dates the hires and leavers).
 std::vector<Site> build_sites(const TrafficOptions& options);
 
+// Whether `p`'s VPN sessions come from abroad (the CHU's cross-border staff).
+bool lives_abroad(const Staff& p);
+
 bool reads_records(Role r);
 std::string_view role_label(Role r);    // "Infirmier", "Médecin"... (FHIR agent.role display)
 std::string_view role_code(Role r);     // TRE_G15 code ("60", "10"...) or "" for non-clinical

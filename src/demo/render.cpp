@@ -11,40 +11,51 @@ namespace {
 
 using json::append_string;
 
+// The event's task: winlog.task / NXLog Category, and NXLog Task.
+struct WinTask {
+  const char* name;
+  int number;
+};
+constexpr WinTask kLogonTask{"Logon", 12544};
+constexpr WinTask kUserAccountTask{"User Account Management", 13824};
+constexpr WinTask kGroupTask{"Security Group Management", 13826};
+constexpr WinTask kKerberosAsTask{"Kerberos Authentication Service", 14339};
+
 struct WinMeta {
   int id;
-  const char* task;  // winlog.task / NXLog Category
-  int task_number;   // NXLog Task
+  WinTask task;
   int version;
   const char* message;  // first line of the rendered message
 };
 
 constexpr WinMeta kWinMeta[] = {
-    {4624, "Logon", 12544, 2, "An account was successfully logged on."},
-    {4625, "Logon", 12544, 0, "An account failed to log on."},
-    {4634, "Logoff", 12545, 0, "An account was logged off."},
-    {4661, "SAM", 12802, 1, "A handle to an object was requested."},
-    {4672, "Special Logon", 12548, 0, "Special privileges assigned to new logon."},
-    {4688, "Process Creation", 13312, 2, "A new process has been created."},
-    {4720, "User Account Management", 13824, 0, "A user account was created."},
-    {4722, "User Account Management", 13824, 0, "A user account was enabled."},
-    {4724, "User Account Management", 13824, 0,
-     "An attempt was made to reset an account's password."},
-    {4725, "User Account Management", 13824, 0, "A user account was disabled."},
-    {4728, "Security Group Management", 13826, 0,
-     "A member was added to a security-enabled global group."},
-    {4732, "Security Group Management", 13826, 0,
-     "A member was added to a security-enabled local group."},
-    {4738, "User Account Management", 13824, 0, "A user account was changed."},
-    {4740, "User Account Management", 13824, 0, "A user account was locked out."},
-    {4768, "Kerberos Authentication Service", 14339, 0,
-     "A Kerberos authentication ticket (TGT) was requested."},
-    {4769, "Kerberos Service Ticket Operations", 14337, 0,
+    {4624, kLogonTask, 2, "An account was successfully logged on."},
+    {4625, kLogonTask, 0, "An account failed to log on."},
+    {4634, {"Logoff", 12545}, 0, "An account was logged off."},
+    {4661, {"SAM", 12802}, 1, "A handle to an object was requested."},
+    {4672, {"Special Logon", 12548}, 0, "Special privileges assigned to new logon."},
+    {4688, {"Process Creation", 13312}, 2, "A new process has been created."},
+    {4720, kUserAccountTask, 0, "A user account was created."},
+    {4722, kUserAccountTask, 0, "A user account was enabled."},
+    {4724, kUserAccountTask, 0, "An attempt was made to reset an account's password."},
+    {4725, kUserAccountTask, 0, "A user account was disabled."},
+    {4728, kGroupTask, 0, "A member was added to a security-enabled global group."},
+    {4732, kGroupTask, 0, "A member was added to a security-enabled local group."},
+    {4738, kUserAccountTask, 0, "A user account was changed."},
+    {4740, kUserAccountTask, 0, "A user account was locked out."},
+    {4768, kKerberosAsTask, 0, "A Kerberos authentication ticket (TGT) was requested."},
+    {4769,
+     {"Kerberos Service Ticket Operations", 14337},
+     0,
      "A Kerberos service ticket was requested."},
-    {4771, "Kerberos Authentication Service", 14339, 0, "Kerberos pre-authentication failed."},
-    {4776, "Credential Validation", 14336, 0,
+    {4771, kKerberosAsTask, 0, "Kerberos pre-authentication failed."},
+    {4776,
+     {"Credential Validation", 14336},
+     0,
      "The computer attempted to validate the credentials for an account."},
-    {5145, "Detailed File Share", 12811, 0,
+    {5145,
+     {"Detailed File Share", 12811},
+     0,
      "A network share object was checked to see whether client can be granted desired access."},
 };
 
@@ -80,6 +91,19 @@ void key_value(std::string& out, std::string_view key, std::string_view value) {
   append_string(out, key);
   out += ": ";
   append_string(out, value);
+}
+// ", key: value": a member after the first.
+void more(std::string& out, std::string_view key, std::string_view value) {
+  out += ", ";
+  key_value(out, key, value);
+}
+
+// A time as a JSON string, in one of clock.h's shapes.
+template <typename Format>
+void append_time(std::string& out, std::int64_t t, Format format) {
+  std::string text;
+  format(text, t);
+  append_string(out, text);
 }
 
 std::string base64(std::string_view in) {
@@ -135,41 +159,33 @@ std::string render_winlogbeat(const Site& site, const WinEvent& e, std::uint64_t
   std::string out;
   out.reserve(2048);
   out += "{\"@timestamp\": ";
-  std::string ts;
-  append_iso_utc(ts, e.time);
-  append_string(out, ts);
+  append_time(out, e.time, append_iso_utc);
   out +=
       ", \"@metadata\": {\"beat\": \"winlogbeat\", \"type\": \"_doc\", \"version\": \"8.14.3\"}, "
-      "\"agent\": {\"type\": \"winlogbeat\", \"version\": \"8.14.3\", ";
-  key_value(out, "name", host);
-  out += ", ";
-  key_value(out, "id", uuid_of(h));
-  out += ", ";
-  key_value(out, "ephemeral_id", uuid_of(h + 1));
+      "\"agent\": {\"type\": \"winlogbeat\", \"version\": \"8.14.3\"";
+  more(out, "name", host);
+  more(out, "id", uuid_of(h));
+  more(out, "ephemeral_id", uuid_of(h + 1));
   out += "}, \"ecs\": {\"version\": \"8.0.0\"}, \"host\": {";
   key_value(out, "name", lower(fqdn));
   out += "}, \"log\": {\"level\": \"information\"}, \"event\": {";
   key_value(out, "code", std::to_string(e.event_id));
-  out += ", \"kind\": \"event\", \"provider\": \"Microsoft-Windows-Security-Auditing\", ";
-  key_value(out, "action", m.task);
-  out += ", ";
+  out += ", \"kind\": \"event\", \"provider\": \"Microsoft-Windows-Security-Auditing\"";
+  more(out, "action", m.task.name);
   std::string created;
   append_iso_utc(created, e.time + 180 + static_cast<std::int64_t>(e.time % 487));
-  key_value(out, "created", created);
-  out += ", ";
-  key_value(out, "outcome", e.failure ? "failure" : "success");
-  out += "}, ";
-  key_value(out, "message", m.message);
-  out += ", \"winlog\": {\"api\": \"wineventlog\", \"channel\": \"Security\", ";
-  key_value(out, "computer_name", fqdn);
-  out += ", ";
-  key_value(out, "event_id", std::to_string(e.event_id));
+  more(out, "created", created);
+  more(out, "outcome", e.failure ? "failure" : "success");
+  out += "}";
+  more(out, "message", m.message);
+  out += ", \"winlog\": {\"api\": \"wineventlog\", \"channel\": \"Security\"";
+  more(out, "computer_name", fqdn);
+  more(out, "event_id", std::to_string(e.event_id));
   out +=
       ", \"provider_name\": \"Microsoft-Windows-Security-Auditing\", \"provider_guid\": "
-      "\"{54849625-5478-4994-a5ba-3e3b0328c30d}\", ";
-  key_value(out, "record_id", std::to_string(record_id));
-  out += ", ";
-  key_value(out, "task", m.task);
+      "\"{54849625-5478-4994-a5ba-3e3b0328c30d}\"";
+  more(out, "record_id", std::to_string(record_id));
+  more(out, "task", m.task.name);
   out += ", \"opcode\": \"Info\", \"keywords\": [";
   out += e.failure ? "\"Audit Failure\"" : "\"Audit Success\"";
   out += "], \"process\": {\"pid\": 680, \"thread\": {\"id\": ";
@@ -190,11 +206,8 @@ std::string render_nxlog(const Site& site, const WinEvent& e, std::uint64_t reco
   std::string out;
   out.reserve(1800);
   out += "{\"EventTime\": ";
-  std::string ts;
-  append_local_paris(ts, e.time);
-  append_string(out, ts);
-  out += ", ";
-  key_value(out, "Hostname", e.computer->name + "." + site.dns_domain);
+  append_time(out, e.time, append_local_paris);
+  more(out, "Hostname", e.computer->name + "." + site.dns_domain);
   out += ", \"Keywords\": ";
   out += e.failure ? "-9218868437227405312" : "-9214364837600034816";
   out += e.failure
@@ -207,24 +220,18 @@ std::string render_nxlog(const Site& site, const WinEvent& e, std::uint64_t reco
       "\"{54849625-5478-4994-A5BA-3E3B0328C30D}\", \"Version\": ";
   out += std::to_string(m.version);
   out += ", \"Task\": ";
-  out += std::to_string(m.task_number);
+  out += std::to_string(m.task.number);
   out += ", \"OpcodeValue\": 0, \"RecordNumber\": ";
   out += std::to_string(record_id);
   out += ", \"ProcessID\": 680, \"ThreadID\": ";
   out += std::to_string(1000 + e.time % 2999);
-  out += ", \"Channel\": \"Security\", ";
-  key_value(out, "Message", m.message);
-  out += ", ";
-  key_value(out, "Category", m.task);
+  out += ", \"Channel\": \"Security\"";
+  more(out, "Message", m.message);
+  more(out, "Category", m.task.name);
   out += ", \"Opcode\": \"Info\"";
-  for (const auto& [k, v] : e.data) {
-    out += ", ";
-    key_value(out, k, v);
-  }
+  for (const auto& [k, v] : e.data) more(out, k, v);
   out += ", \"EventReceivedTime\": ";
-  std::string received;
-  append_local_paris(received, e.time + 1500);
-  append_string(out, received);
+  append_time(out, e.time + 1500, append_local_paris);
   out += ", \"SourceModuleName\": \"in_eventlog\", \"SourceModuleType\": \"im_msvistalog\"}";
   return out;
 }
@@ -290,113 +297,104 @@ std::string asa_duration(std::int64_t s) {
   return buf;
 }
 
+// The FortiGate's one line for `e`.
+std::string fortigate_line(const Site& site, const VpnEvent& e) {
+  std::string line;
+  line.reserve(600);
+  switch (e.kind) {
+    case VpnEvent::Kind::kLoginFail:
+      fortigate_header(line, site, e.time, 185, "0101039426", "alert", "SSL VPN login fail");
+      line += " action=\"ssl-login-fail\" tunneltype=\"ssl-web\" tunnelid=0 remip=";
+      line += e.remote_ip;
+      line += " user=\"";
+      line += e.user;
+      line += "\" group=\"N/A\" dst_host=\"N/A\" reason=\"";
+      line += e.unknown_user ? "sslvpn_login_unknown_user" : "sslvpn_login_permission_denied";
+      line += "\" msg=\"SSL user failed to logged in\"";
+      break;
+    case VpnEvent::Kind::kNewConnection:
+      fortigate_header(line, site, e.time, 190, "0101039943", "information",
+                       "SSL VPN new connection");
+      line += " action=\"ssl-new-con\" tunneltype=\"ssl\" tunnelid=";
+      line += std::to_string(e.tunnel_id);
+      line += " remip=";
+      line += e.remote_ip;
+      line +=
+          " user=\"N/A\" group=\"N/A\" dst_host=\"N/A\" reason=\"N/A\" msg=\"SSL new "
+          "connection\"";
+      break;
+    case VpnEvent::Kind::kTunnelUp:
+    case VpnEvent::Kind::kTunnelDown: {
+      const bool up = e.kind == VpnEvent::Kind::kTunnelUp;
+      fortigate_header(line, site, e.time, 190, up ? "0101039947" : "0101039948", "information",
+                       up ? "SSL VPN tunnel up" : "SSL VPN tunnel down");
+      line += up ? " action=\"tunnel-up\"" : " action=\"tunnel-down\"";
+      line += " tunneltype=\"ssl-tunnel\" tunnelid=";
+      line += std::to_string(e.tunnel_id);
+      line += " remip=";
+      line += e.remote_ip;
+      line += " tunnelip=";
+      line += e.tunnel_ip;
+      line += " user=\"";
+      line += e.user;
+      line += "\" group=\"";
+      line += e.group;
+      if (up) {
+        line += "\" dst_host=\"N/A\" reason=\"tunnel established\" msg=\"SSL tunnel established\"";
+        break;
+      }
+      line += "\" dst_host=\"N/A\" reason=\"User requested termination of service\" duration=";
+      line += std::to_string(e.duration_s);
+      line += " sentbyte=";
+      line += std::to_string(e.bytes_to_client);
+      line += " rcvdbyte=";
+      line += std::to_string(e.bytes_from_client);
+      line += " msg=\"SSL tunnel shutdown\"";
+      break;
+    }
+  }
+  return line;
+}
+
 }  // namespace
 
 void render_vpn(const Site& site, const VpnEvent& e,
                 std::vector<std::pair<std::int64_t, std::string>>& out) {
   if (site.vpn_vendor == VpnVendor::kFortigate) {
-    std::string line;
-    line.reserve(600);
-    switch (e.kind) {
-      case VpnEvent::Kind::kLoginFail:
-        fortigate_header(line, site, e.time, 185, "0101039426", "alert", "SSL VPN login fail");
-        line += " action=\"ssl-login-fail\" tunneltype=\"ssl-web\" tunnelid=0 remip=";
-        line += e.remote_ip;
-        line += " user=\"";
-        line += e.user;
-        line += "\" group=\"N/A\" dst_host=\"N/A\" reason=\"";
-        line += e.unknown_user ? "sslvpn_login_unknown_user" : "sslvpn_login_permission_denied";
-        line += "\" msg=\"SSL user failed to logged in\"";
-        break;
-      case VpnEvent::Kind::kNewConnection:
-        fortigate_header(line, site, e.time, 190, "0101039943", "information",
-                         "SSL VPN new connection");
-        line += " action=\"ssl-new-con\" tunneltype=\"ssl\" tunnelid=";
-        line += std::to_string(e.tunnel_id);
-        line += " remip=";
-        line += e.remote_ip;
-        line +=
-            " user=\"N/A\" group=\"N/A\" dst_host=\"N/A\" reason=\"N/A\" msg=\"SSL new "
-            "connection\"";
-        break;
-      case VpnEvent::Kind::kTunnelUp:
-        fortigate_header(line, site, e.time, 190, "0101039947", "information", "SSL VPN tunnel up");
-        line += " action=\"tunnel-up\" tunneltype=\"ssl-tunnel\" tunnelid=";
-        line += std::to_string(e.tunnel_id);
-        line += " remip=";
-        line += e.remote_ip;
-        line += " tunnelip=";
-        line += e.tunnel_ip;
-        line += " user=\"";
-        line += e.user;
-        line += "\" group=\"";
-        line += e.group;
-        line += "\" dst_host=\"N/A\" reason=\"tunnel established\" msg=\"SSL tunnel established\"";
-        break;
-      case VpnEvent::Kind::kTunnelDown:
-        fortigate_header(line, site, e.time, 190, "0101039948", "information",
-                         "SSL VPN tunnel down");
-        line += " action=\"tunnel-down\" tunneltype=\"ssl-tunnel\" tunnelid=";
-        line += std::to_string(e.tunnel_id);
-        line += " remip=";
-        line += e.remote_ip;
-        line += " tunnelip=";
-        line += e.tunnel_ip;
-        line += " user=\"";
-        line += e.user;
-        line += "\" group=\"";
-        line += e.group;
-        line += "\" dst_host=\"N/A\" reason=\"User requested termination of service\" duration=";
-        line += std::to_string(e.duration_s);
-        line += " sentbyte=";
-        line += std::to_string(e.bytes_to_client);
-        line += " rcvdbyte=";
-        line += std::to_string(e.bytes_from_client);
-        line += " msg=\"SSL tunnel shutdown\"";
-        break;
-    }
-    out.emplace_back(e.time, std::move(line));
+    out.emplace_back(e.time, fortigate_line(site, e));
     return;
   }
   // Cisco ASA, AnyConnect with SAML or AAA (RADIUS) authentication.
   const std::string aaa = "10." + std::to_string(site.net) + ".1.12";
   const std::string who = "Group <" + e.group + "> User <" + e.user + "> IP <" + e.remote_ip + ">";
+  // One message, `delay` ms after the event.
+  auto line = [&](std::int64_t delay, int severity, std::string_view id, const std::string& text) {
+    out.emplace_back(e.time + delay, asa_line(site, e.time + delay, severity, id, text));
+  };
   switch (e.kind) {
     case VpnEvent::Kind::kLoginFail:
-      out.emplace_back(e.time,
-                       asa_line(site, e.time, 6, "113005",
-                                "AAA user authentication Rejected : reason = " +
-                                    std::string(e.unknown_user ? "Unknown user" : "AAA failure") +
-                                    " : server = " + aaa + " : user = " + e.user +
-                                    " : user IP = " + e.remote_ip));
+      line(0, 6, "113005",
+           "AAA user authentication Rejected : reason = " +
+               std::string(e.unknown_user ? "Unknown user" : "AAA failure") + " : server = " + aaa +
+               " : user = " + e.user + " : user IP = " + e.remote_ip);
       break;
     case VpnEvent::Kind::kNewConnection:
       break;  // the ASA logs nothing before authentication
     case VpnEvent::Kind::kTunnelUp:
-      out.emplace_back(e.time, asa_line(site, e.time, 6, "113004",
-                                        "AAA user authentication Successful : server = " + aaa +
-                                            " : user = " + e.user));
-      out.emplace_back(e.time, asa_line(site, e.time, 6, "113008",
-                                        "AAA transaction status ACCEPT : user = " + e.user));
-      out.emplace_back(e.time + 600, asa_line(site, e.time + 600, 6, "113039",
-                                              who + " AnyConnect parent session started."));
-      out.emplace_back(e.time + 1400,
-                       asa_line(site, e.time + 1400, 6, "722022",
-                                who + " TCP SVC connection established without compression"));
-      out.emplace_back(e.time + 1500, asa_line(site, e.time + 1500, 4, "722051",
-                                               who + " IPv4 Address <" + e.tunnel_ip +
-                                                   "> IPv6 address <::> assigned to session"));
+      line(0, 6, "113004",
+           "AAA user authentication Successful : server = " + aaa + " : user = " + e.user);
+      line(0, 6, "113008", "AAA transaction status ACCEPT : user = " + e.user);
+      line(600, 6, "113039", who + " AnyConnect parent session started.");
+      line(1400, 6, "722022", who + " TCP SVC connection established without compression");
+      line(1500, 4, "722051",
+           who + " IPv4 Address <" + e.tunnel_ip + "> IPv6 address <::> assigned to session");
       break;
     case VpnEvent::Kind::kTunnelDown:
-      out.emplace_back(e.time, asa_line(site, e.time, 4, "113019",
-                                        "Group = " + e.group + ", Username = " + e.user +
-                                            ", IP = " + e.remote_ip +
-                                            ", Session disconnected. Session Type: "
-                                            "AnyConnect-Parent, Duration: " +
-                                            asa_duration(e.duration_s) +
-                                            ", Bytes xmt: " + std::to_string(e.bytes_to_client) +
-                                            ", Bytes rcv: " + std::to_string(e.bytes_from_client) +
-                                            ", Reason: User Requested"));
+      line(0, 4, "113019",
+           "Group = " + e.group + ", Username = " + e.user + ", IP = " + e.remote_ip +
+               ", Session disconnected. Session Type: AnyConnect-Parent, Duration: " +
+               asa_duration(e.duration_s) + ", Bytes xmt: " + std::to_string(e.bytes_to_client) +
+               ", Bytes rcv: " + std::to_string(e.bytes_from_client) + ", Reason: User Requested");
       break;
   }
 }
@@ -405,6 +403,13 @@ namespace {
 
 constexpr std::string_view kDcm = "http://dicom.nema.org/resources/ontology/DCM";
 constexpr std::string_view kActReason = "http://terminology.hl7.org/CodeSystem/v3-ActReason";
+constexpr std::string_view kEntityType = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
+constexpr std::string_view kObjectRole = "http://terminology.hl7.org/CodeSystem/object-role";
+constexpr std::string_view kRestful = "http://hl7.org/fhir/restful-interaction";
+
+struct Coding {
+  std::string_view system, code, display;
+};
 
 void coding(std::string& out, std::string_view system, std::string_view code,
             std::string_view display) {
@@ -415,6 +420,52 @@ void coding(std::string& out, std::string_view system, std::string_view code,
   out += ", \"display\": ";
   append_string(out, display);
   out += '}';
+}
+void coding(std::string& out, const Coding& c) { coding(out, c.system, c.code, c.display); }
+
+// What an AuditEvent says of each EhrEvent::Kind (in the enum's order).
+struct FhirKind {
+  const char* profile;  // the BALP profile, or nullptr
+  Coding type;
+  const char* action;
+  Coding subtype;  // code "": none
+};
+constexpr FhirKind kFhirKinds[] = {
+    {nullptr, {kDcm, "110114", "User Authentication"}, "E", {kDcm, "110122", "Login"}},
+    {nullptr, {kDcm, "110114", "User Authentication"}, "E", {kDcm, "110122", "Login"}},
+    {nullptr, {kDcm, "110114", "User Authentication"}, "E", {kDcm, "110123", "Logout"}},
+    {"https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientRead",
+     {"http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "Restful Operation"},
+     "R",
+     {kRestful, "read", "read"}},
+    {"https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientQuery",
+     {"http://terminology.hl7.org/CodeSystem/audit-event-type", "rest", "Restful Operation"},
+     "E",
+     {kRestful, "search-type", "search type"}},
+    {nullptr,
+     {kDcm, "110113", "Security Alert"},
+     "E",
+     {kDcm, "110127", "Emergency Override Started"}},
+    {nullptr, {kDcm, "110106", "Export"}, "R", {}},
+};
+static_assert(std::size(kFhirKinds) == static_cast<std::size_t>(EhrEvent::Kind::kPrint) + 1);
+
+// An entity's `"type": ..., "role": ...`.
+void entity_type_role(std::string& out, std::string_view type, std::string_view type_display,
+                      std::string_view role, std::string_view role_display) {
+  out += "\"type\": ";
+  coding(out, kEntityType, type, type_display);
+  out += ", \"role\": ";
+  coding(out, kObjectRole, role, role_display);
+}
+
+// A system object entity, open for more members: `{"what": {"reference": ...}, "type": ...`.
+void system_object(std::string& out, std::string_view reference, std::string_view role,
+                   std::string_view role_display) {
+  out += "{\"what\": {\"reference\": ";
+  append_string(out, reference);
+  out += "}, ";
+  entity_type_role(out, "2", "System Object", role, role_display);
 }
 
 void fhir_user_agent(std::string& out, const Site& site, const EhrEvent& e, bool emergency) {
@@ -454,10 +505,9 @@ void fhir_user_agent(std::string& out, const Site& site, const EhrEvent& e, bool
   out += '}';
 }
 
-void fhir_client_agent(std::string& out, const EhrEvent& e, std::string_view role_code_value,
-                       std::string_view role_display) {
+void fhir_client_agent(std::string& out, const EhrEvent& e) {
   out += "{\"type\": {\"coding\": [";
-  coding(out, kDcm, role_code_value, role_display);
+  coding(out, kDcm, "110152", "Destination Role ID");
   out += "]}, \"who\": {\"display\": ";
   append_string(out, e.workstation != nullptr ? e.workstation->name : std::string("VPN-CLIENT"));
   out += "}, \"requestor\": false, \"network\": {\"address\": ";
@@ -475,17 +525,16 @@ void fhir_server_agent(std::string& out, const Site& site) {
   out += ", \"type\": \"5\"}}";
 }
 
+// `, "entity": [` and the patient's entity.
 void fhir_patient_entity(std::string& out, const Site& site, const Patient& p) {
-  out += "{\"what\": {\"reference\": ";
+  out += ", \"entity\": [{\"what\": {\"reference\": ";
   append_string(out, "Patient/p-" + p.ipp);
   out += ", \"identifier\": {\"system\": ";
   append_string(out, "urn:oid:" + site.ipp_oid);
   out += ", \"value\": ";
   append_string(out, p.ipp);
-  out += "}}, \"type\": ";
-  coding(out, "http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person");
-  out += ", \"role\": ";
-  coding(out, "http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient");
+  out += "}}, ";
+  entity_type_role(out, "1", "Person", "1", "Patient");
   out += ", \"name\": ";
   append_string(out, "IPP " + p.ipp);
   out += '}';
@@ -494,67 +543,37 @@ void fhir_patient_entity(std::string& out, const Site& site, const Patient& p) {
 }  // namespace
 
 std::string render_fhir(const Site& site, const EhrEvent& e, std::uint64_t uuid_bits) {
+  const FhirKind& kind = kFhirKinds[static_cast<std::size_t>(e.kind)];
   std::string out;
   out.reserve(2600);
   out += "{\"resourceType\": \"AuditEvent\", \"id\": ";
   append_string(out, uuid_of(uuid_bits));
-  const char* profile = nullptr;
-  switch (e.kind) {
-    case EhrEvent::Kind::kRead:
-      profile = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientRead";
-      break;
-    case EhrEvent::Kind::kQuery:
-      profile = "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientQuery";
-      break;
-    default:
-      break;
-  }
   out += ", \"meta\": {";
-  if (profile != nullptr) {
+  if (kind.profile != nullptr) {
     out += "\"profile\": [";
-    append_string(out, profile);
+    append_string(out, kind.profile);
     out += "]";
   }
   out += "}, \"type\": ";
-  const bool rest = e.kind == EhrEvent::Kind::kRead || e.kind == EhrEvent::Kind::kQuery;
-  switch (e.kind) {
-    case EhrEvent::Kind::kRead:
-    case EhrEvent::Kind::kQuery:
-      coding(out, "http://terminology.hl7.org/CodeSystem/audit-event-type", "rest",
-             "Restful Operation");
-      break;
-    case EhrEvent::Kind::kLogin:
-    case EhrEvent::Kind::kLoginFailed:
-    case EhrEvent::Kind::kLogout:
-      coding(out, kDcm, "110114", "User Authentication");
-      break;
-    case EhrEvent::Kind::kBreakGlass:
-      coding(out, kDcm, "110113", "Security Alert");
-      break;
-    case EhrEvent::Kind::kPrint:
-      coding(out, kDcm, "110106", "Export");
-      break;
-  }
+  coding(out, kind.type);
   out += ", \"action\": ";
-  append_string(out,
-                e.kind == EhrEvent::Kind::kRead || e.kind == EhrEvent::Kind::kPrint ? "R" : "E");
+  append_string(out, kind.action);
   out += ", \"recorded\": ";
-  std::string ts;
-  append_iso_paris(ts, e.time, true);
-  append_string(out, ts);
+  append_time(out, e.time, [](std::string& o, std::int64_t t) { append_iso_paris(o, t, true); });
   out += ", \"outcome\": ";
   out += e.kind == EhrEvent::Kind::kLoginFailed ? "\"4\"" : "\"0\"";
   out += ", \"agent\": [";
+  const bool rest = e.kind == EhrEvent::Kind::kRead || e.kind == EhrEvent::Kind::kQuery;
   if (rest) {
     fhir_server_agent(out, site);
     out += ", ";
-    fhir_client_agent(out, e, "110152", "Destination Role ID");
+    fhir_client_agent(out, e);
     out += ", ";
   }
   fhir_user_agent(out, site, e, e.kind == EhrEvent::Kind::kBreakGlass);
   if (!rest) {
     out += ", ";
-    fhir_client_agent(out, e, "110152", "Destination Role ID");
+    fhir_client_agent(out, e);
   }
   out += "], \"source\": {\"site\": ";
   append_string(out, "FINESS " + site.est.id);
@@ -564,78 +583,81 @@ std::string render_fhir(const Site& site, const EhrEvent& e, std::uint64_t uuid_
   out += "]}";
   switch (e.kind) {
     case EhrEvent::Kind::kRead:
-      out += ", \"entity\": [";
       fhir_patient_entity(out, site, *e.patient);
-      out += ", {\"what\": {\"reference\": ";
-      append_string(out, (e.object_id % 3 == 0 ? "Observation/obs-" : "DocumentReference/cr-") +
-                             std::to_string(e.object_id));
-      out += "}, \"type\": ";
-      coding(out, "http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object");
-      out += ", \"role\": ";
-      coding(out, "http://terminology.hl7.org/CodeSystem/object-role", "4", "Domain Resource");
-      out += "}], \"subtype\": [";
-      coding(out, "http://hl7.org/fhir/restful-interaction", "read", "read");
-      out += "]";
+      out += ", ";
+      system_object(out,
+                    (e.object_id % 3 == 0 ? "Observation/obs-" : "DocumentReference/cr-") +
+                        std::to_string(e.object_id),
+                    "4", "Domain Resource");
+      out += "}]";
       break;
     case EhrEvent::Kind::kQuery: {
       const std::string query =
           "Patient?family=" + e.query_family + "&_count=20&_sort=-_lastUpdated";
-      out += ", \"entity\": [{\"type\": ";
-      coding(out, "http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object");
-      out += ", \"role\": ";
-      coding(out, "http://terminology.hl7.org/CodeSystem/object-role", "24", "Query");
+      out += ", \"entity\": [{";
+      entity_type_role(out, "2", "System Object", "24", "Query");
       out += ", \"query\": ";
       append_string(out, base64("GET /fhir/" + query + " HTTP/1.1"));
       out += ", \"description\": ";
       append_string(out, query);
-      out += "}], \"subtype\": [";
-      coding(out, "http://hl7.org/fhir/restful-interaction", "search-type", "search type");
-      out += "]";
+      out += "}]";
       break;
     }
-    case EhrEvent::Kind::kLogin:
-    case EhrEvent::Kind::kLoginFailed:
-      out += ", \"subtype\": [";
-      coding(out, kDcm, "110122", "Login");
-      out += "]";
-      if (e.kind == EhrEvent::Kind::kLoginFailed)
-        out += ", \"outcomeDesc\": \"Mot de passe invalide\"";
-      break;
-    case EhrEvent::Kind::kLogout:
-      out += ", \"subtype\": [";
-      coding(out, kDcm, "110123", "Logout");
-      out += "]";
-      break;
     case EhrEvent::Kind::kBreakGlass:
-      out += ", \"entity\": [";
       fhir_patient_entity(out, site, *e.patient);
       out += ", {\"type\": ";
-      coding(out, "http://terminology.hl7.org/CodeSystem/audit-entity-type", "4", "Other");
+      coding(out, kEntityType, "4", "Other");
       out += ", \"detail\": [{\"type\": \"motif_bris_de_glace\", \"valueString\": ";
       append_string(out, e.justification);
-      out += "}]}], \"subtype\": [";
-      coding(out, kDcm, "110127", "Emergency Override Started");
-      out += "], \"purposeOfEvent\": [{\"coding\": [";
-      coding(out, kActReason, "ETREAT", "Emergency Treatment");
-      out += "]}]";
+      out += "}]}]";
       break;
     case EhrEvent::Kind::kPrint:
-      out += ", \"entity\": [";
       fhir_patient_entity(out, site, *e.patient);
-      out += ", {\"what\": {\"reference\": ";
-      append_string(out, "Bundle/print-" + std::to_string(e.object_id));
-      out += "}, \"type\": ";
-      coding(out, "http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object");
-      out += ", \"role\": ";
-      coding(out, "http://terminology.hl7.org/CodeSystem/object-role", "20", "Job");
+      out += ", ";
+      system_object(out, "Bundle/print-" + std::to_string(e.object_id), "20", "Job");
       out += ", \"detail\": [{\"type\": \"documentCount\", \"valueString\": ";
       append_string(out, std::to_string(e.documents));
       out += "}]}]";
       break;
+    default:
+      break;  // authentication: no entity
+  }
+  if (!kind.subtype.code.empty()) {
+    out += ", \"subtype\": [";
+    coding(out, kind.subtype);
+    out += "]";
+  }
+  if (e.kind == EhrEvent::Kind::kLoginFailed) out += ", \"outcomeDesc\": \"Mot de passe invalide\"";
+  if (e.kind == EhrEvent::Kind::kBreakGlass) {
+    out += ", \"purposeOfEvent\": [{\"coding\": [";
+    coding(out, kActReason, "ETREAT", "Emergency Treatment");
+    out += "]}]";
   }
   out += '}';
   return out;
 }
+
+namespace {
+
+// What the DPI's flat log says of each EhrEvent::Kind (in the enum's order): its event, and the
+// result or action that follows it.
+struct DpiFlatKind {
+  const char* event;
+  const char* key;  // nullptr: none
+  const char* value;
+};
+constexpr DpiFlatKind kDpiFlatKinds[] = {
+    {"AUTH_LOGIN", "result", "success"},        // kLogin
+    {"AUTH_LOGIN", "result", "failure"},        // kLoginFailed
+    {"AUTH_LOGOUT", "result", "success"},       // kLogout
+    {"ACCESS_MEDICAL_DATA", "action", "READ"},  // kRead
+    {"PATIENT_SEARCH", "action", "SEARCH"},     // kQuery
+    {"BRIS_DE_GLACE", nullptr, nullptr},        // kBreakGlass
+    {"EXPORT", "action", "PRINT_PDF"},          // kPrint
+};
+static_assert(std::size(kDpiFlatKinds) == static_cast<std::size_t>(EhrEvent::Kind::kPrint) + 1);
+
+}  // namespace
 
 std::string render_dpi_flat(const Site& site, const EhrEvent& e) {
   const Staff& u = *e.user;
@@ -645,39 +667,13 @@ std::string render_dpi_flat(const Site& site, const EhrEvent& e) {
   out += "{\"finess_eg\": ";
   append_string(out, site.est.id);
   out += ", \"app\": \"DPI\", \"app_vendor\": \"Mediboard\", \"ts\": ";
-  std::string ts;
-  append_iso_paris(ts, e.time, false);
-  append_string(out, ts);
-  auto field = [&](std::string_view k, std::string_view v) {
-    out += ", ";
-    key_value(out, k, v);
-  };
-  switch (e.kind) {
-    case EhrEvent::Kind::kLogin:
-    case EhrEvent::Kind::kLoginFailed:
-      field("event", "AUTH_LOGIN");
-      field("result", e.kind == EhrEvent::Kind::kLogin ? "success" : "failure");
-      field("auth_method", site.index % 3 == 2 ? "basic" : "ldap");
-      break;
-    case EhrEvent::Kind::kLogout:
-      field("event", "AUTH_LOGOUT");
-      field("result", "success");
-      break;
-    case EhrEvent::Kind::kRead:
-      field("event", "ACCESS_MEDICAL_DATA");
-      field("action", "READ");
-      break;
-    case EhrEvent::Kind::kQuery:
-      field("event", "PATIENT_SEARCH");
-      field("action", "SEARCH");
-      break;
-    case EhrEvent::Kind::kBreakGlass:
-      field("event", "BRIS_DE_GLACE");
-      break;
-    case EhrEvent::Kind::kPrint:
-      field("event", "EXPORT");
-      field("action", "PRINT_PDF");
-      break;
+  append_time(out, e.time, [](std::string& o, std::int64_t t) { append_iso_paris(o, t, false); });
+  auto field = [&](std::string_view k, std::string_view v) { more(out, k, v); };
+  const DpiFlatKind& kind = kDpiFlatKinds[static_cast<std::size_t>(e.kind)];
+  field("event", kind.event);
+  if (kind.key != nullptr) field(kind.key, kind.value);
+  if (e.kind == EhrEvent::Kind::kLogin || e.kind == EhrEvent::Kind::kLoginFailed) {
+    field("auth_method", site.index % 3 == 2 ? "basic" : "ldap");
   }
   out += ", \"user_id\": ";
   out += u.employee_id;

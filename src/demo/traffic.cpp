@@ -147,23 +147,73 @@ const Patient* patient_for(Engine& eng, SiteState& st, const Staff& p, Rng& rng)
   }
 }
 
-class ShiftSession : public Actor {
+// Mean minutes between two actions of a member of staff at work, by Role (in the enum's order).
+constexpr double kMinutesBetweenActions[] = {
+    10,   // kPhysician
+    12,   // kNurse
+    28,   // kCareAssistant
+    8,    // kSecretary
+    9,    // kPharmacist
+    35,   // kPharmacyTech
+    3.2,  // kCoder
+    6,    // kAdmissions
+    35,   // kAdministration
+    18,   // kIt
+    16,   // kLabTech
+    13,   // kRadiographer
+};
+static_assert(std::size(kMinutesBetweenActions) ==
+              static_cast<std::size_t>(Role::kRadiographer) + 1);
+
+// A member of staff opens the file server from `ip`: a service ticket at `t`, the network logon
+// at `logon_at`. Returns the logon id.
+std::uint64_t open_file_server(Engine& eng, SiteState& st, const Staff& p, const Host& dc,
+                               std::int64_t t, std::int64_t logon_at,
+                               const std::string& workstation, const std::string& ip, Rng& rng) {
+  const Site& s = *st.site;
+  eng.win(st,
+          eng.tgs(s, t, dc, p.sam + "@" + s.realm, s.file_server.name + "$", s.domain_sid + "-1003",
+                  ip, false, rng),
+          p.sam);
+  std::uint64_t id = 0;
+  eng.win(st,
+          eng.logon(s, logon_at, s.file_server, p.sam, p.sid, 3, true, workstation, ip, rng, &id),
+          p.sam);
+  return id;
+}
+
+// The patient a DIM coder codes: a recent discharge (with probability `recent`, drawn only below
+// 1), else an older stay that `past` holds.
+const Patient* coded_patient(Engine& eng, SiteState& st, double recent, Patient& past, Rng& rng) {
+  if (!st.discharged.empty() && (recent >= 1 || rng.chance(recent))) {
+    return &st.discharged[rng.index(st.discharged.size())];
+  }
+  past = eng.historical_patient(st, rng);
+  return &past;
+}
+
+// An actor of one establishment, with randomness of its own drawn from the establishment's.
+class SiteActor : public Actor {
+ protected:
+  SiteActor(SiteState& st, std::string_view label)
+      : st_(st), rng_(Rng::derived(st.rng.next(), label)) {}
+
+  SiteState& st_;
+  Rng rng_;
+};
+
+class ShiftSession : public SiteActor {
  public:
   // `already_on`: the shift began before the simulation (no logon at its start).
   ShiftSession(SiteState& st, std::size_t staff, std::int64_t finish, bool already_on)
-      : st_(st),
-        staff_(staff),
-        finish_(finish),
-        already_on_(already_on),
-        rng_(Rng::derived(st.rng.next(), "shift")) {}
+      : SiteActor(st, "shift"), staff_(staff), finish_(finish), already_on_(already_on) {}
 
   std::int64_t wake(Engine& eng, std::int64_t now) override {
     const Site& s = *st_.site;
     const Staff& p = s.staff[staff_];
     if (!started_) {
       started_ = true;
-      const Unit& unit = s.units[p.unit];
-      ws_ = &s.workstations[unit.workstations[rng_.index(unit.workstations.size())]];
+      ws_ = &unit_workstation(s, p.unit, rng_);
       session_ = std::to_string(++st_.sessions * 7919 + 100000);
       if (!already_on_) logon_burst(eng, now);
       if (reads_records(p.role)) {
@@ -207,39 +257,27 @@ class ShiftSession : public Actor {
       eng.win(st_, std::move(f), p.sam);
     }
     eng.win(st_, eng.tgt(s, t, dc, p.sam, p.sid, ws_->ip, "0x0", rng_), p.sam);
-    const std::string at = p.sam + "@" + s.realm;
-    eng.win(st_,
-            eng.tgs(s, t + 40, dc, at, ws_->name + "$",
-                    s.domain_sid + "-" + std::to_string(5000 + ws_->unit), ws_->ip, false, rng_),
-            p.sam);
-    eng.win(st_,
-            eng.tgs(s, t + 900, dc, at, s.file_server.name + "$", s.domain_sid + "-1003", ws_->ip,
-                    false, rng_),
-            p.sam);
-    eng.win(st_,
-            eng.logon(s, t + 950, s.file_server, p.sam, p.sid, 3, true, ws_->name, ws_->ip, rng_,
-                      &fs_logon_),
-            p.sam);
-    if (reads_records(p.role) && s.ehr_format == EhrFormat::kFhir) {
-      // The CHU's DPI signs on with Kerberos.
-      const ServiceAccount& dpi = s.services[1];
-      eng.win(st_, eng.tgs(s, t + 20'000, dc, at, dpi.name, dpi.sid, ws_->ip, false, rng_), p.sam);
-    }
-    if (p.role == Role::kLabTech && rng_.chance(0.12)) {
-      // The analyser gateway's console: its 2009 service account only takes RC4 tickets.
-      const ServiceAccount& lab = s.services[6];
-      eng.win(st_, eng.tgs(s, t + 60'000, dc, at, lab.name, lab.sid, ws_->ip, true, rng_), p.sam);
-    }
+    // Service tickets from the workstation, `delay` ms after the TGT.
+    auto ticket = [&](std::int64_t delay, const std::string& service, const std::string& sid,
+                      bool rc4) {
+      eng.win(st_,
+              eng.tgs(s, t + delay, dc, p.sam + "@" + s.realm, service, sid, ws_->ip, rc4, rng_),
+              p.sam);
+    };
+    auto service_ticket = [&](std::int64_t delay, std::size_t service, bool rc4) {
+      ticket(delay, s.services[service].name, s.services[service].sid, rc4);
+    };
+    ticket(40, ws_->name + "$", s.domain_sid + "-" + std::to_string(5000 + ws_->unit), false);
+    fs_logon_ = open_file_server(eng, st_, p, dc, t + 900, t + 950, ws_->name, ws_->ip, rng_);
+    // The CHU's DPI signs on with Kerberos.
+    if (reads_records(p.role) && s.ehr_format == EhrFormat::kFhir) service_ticket(20'000, 1, false);
+    // The analyser gateway's console: its 2009 service account only takes RC4 tickets.
+    if (p.role == Role::kLabTech && rng_.chance(0.12)) service_ticket(60'000, 6, true);
     if (p.role == Role::kRadiographer ||
         (p.role == Role::kPhysician && s.units[p.unit].kind == UnitKind::kImaging)) {
-      const ServiceAccount& pacs = s.services[4];
-      eng.win(st_, eng.tgs(s, t + 45'000, dc, at, pacs.name, pacs.sid, ws_->ip, false, rng_),
-              p.sam);
+      service_ticket(45'000, 4, false);  // PACS
     }
-    if (p.role == Role::kAdministration) {
-      const ServiceAccount& rh = s.services[5];
-      eng.win(st_, eng.tgs(s, t + 80'000, dc, at, rh.name, rh.sid, ws_->ip, false, rng_), p.sam);
-    }
+    if (p.role == Role::kAdministration) service_ticket(80'000, 5, false);  // HR
     if (reads_records(p.role)) {
       if (rng_.chance(0.02)) {
         eng.ehr(st_, ehr_event(EhrEvent::Kind::kLoginFailed, t + 25'000));
@@ -267,10 +305,7 @@ class ShiftSession : public Actor {
                         ws_->ip, rng_, &id),
               p.admin_sam);
       WinEvent special{at, &s.rds_server, 4672, false, {}};
-      special.add("SubjectUserSid", p.admin_sid);
-      special.add("SubjectUserName", p.admin_sam);
-      special.add("SubjectDomainName", s.netbios);
-      special.add("SubjectLogonId", hex(id));
+      add_subject(special, p.admin_sid, p.admin_sam, s.netbios, hex(id));
       special.add("PrivilegeList",
                   "SeSecurityPrivilege\n\t\t\tSeBackupPrivilege\n\t\t\tSeRestorePrivilege\n"
                   "\t\t\tSeTakeOwnershipPrivilege\n\t\t\tSeDebugPrivilege\n\t\t\t"
@@ -303,41 +338,7 @@ class ShiftSession : public Actor {
     const Staff& p = st_.site->staff[staff_];
     if (round_ > 0) return rng_.between(50, 200) * kSecond;
     if (validation_ > 0 && paris_civil(now).hour >= 9) return rng_.between(45, 110) * kSecond;
-    double minutes = 30;
-    switch (p.role) {
-      case Role::kPhysician:
-        minutes = 10;
-        break;
-      case Role::kNurse:
-        minutes = 12;
-        break;
-      case Role::kCareAssistant:
-        minutes = 28;
-        break;
-      case Role::kSecretary:
-        minutes = 8;
-        break;
-      case Role::kPharmacist:
-        minutes = 9;
-        break;
-      case Role::kCoder:
-        minutes = 3.2;
-        break;
-      case Role::kAdmissions:
-        minutes = 6;
-        break;
-      case Role::kLabTech:
-        minutes = 16;
-        break;
-      case Role::kRadiographer:
-        minutes = 13;
-        break;
-      case Role::kIt:
-        minutes = 18;
-        break;
-      default:
-        minutes = 35;
-    }
+    double minutes = kMinutesBetweenActions[static_cast<std::size_t>(p.role)];
     const int hour = paris_civil(now).hour;
     if (hour >= 23 || hour < 6) minutes *= 2.5;
     return static_cast<std::int64_t>(rng_.exponential(minutes) * kMinute) + 5 * kSecond;
@@ -378,20 +379,11 @@ class ShiftSession : public Actor {
       return;
     }
     Patient past;
-    const Patient* pt = nullptr;
-    if (p.role == Role::kCoder || (unit.kind == UnitKind::kDim)) {
-      if (!st_.discharged.empty() && rng_.chance(0.7)) {
-        pt = &st_.discharged[rng_.index(st_.discharged.size())];
-      } else {
-        past = eng.historical_patient(st_, rng_);
-        pt = &past;
-      }
-    } else {
-      pt = patient_for(eng, st_, p, rng_);
-    }
+    const Patient* pt = p.role == Role::kCoder || unit.kind == UnitKind::kDim
+                            ? coded_patient(eng, st_, 0.7, past, rng_)
+                            : patient_for(eng, st_, p, rng_);
     if (pt == nullptr) return;
-    e.patient = pt;
-    e.patient_unit = s.units[pt->unit].code;
+    set_patient(e, s, *pt);
     if (p.role == Role::kPhysician && unit.kind == UnitKind::kEmergency && rng_.chance(0.03)) {
       // Break-glass on a patient of another ward (a known patient arriving through the ED).
       static constexpr const char* kReasons[] = {
@@ -419,19 +411,13 @@ class ShiftSession : public Actor {
       // Helpdesk: a password reset for a colleague who forgot theirs.
       const Staff& target = s.staff[rng_.index(s.staff.size())];
       WinEvent e{t, &dc, 4724, false, {}};
-      e.add("TargetUserName", target.sam);
-      e.add("TargetDomainName", s.netbios);
-      e.add("TargetSid", target.sid);
-      e.add("SubjectUserSid", p.admin_sid);
-      e.add("SubjectUserName", p.admin_sam);
-      e.add("SubjectDomainName", s.netbios);
-      e.add("SubjectLogonId", hex(0x2000000 + rng_.between(0, 0xffffff)));
+      add_target(e, target.sam, s.netbios, target.sid);
+      add_subject(e, p.admin_sid, p.admin_sam, s.netbios,
+                  hex(0x2000000 + rng_.between(0, 0xffffff)));
       eng.win(st_, std::move(e), target.sam);
       WinEvent c{t + 1000, &dc, 4738, false, {}};
-      c.add("SubjectUserSid", p.admin_sid);
-      c.add("SubjectUserName", p.admin_sam);
-      c.add("SubjectDomainName", s.netbios);
-      c.add("SubjectLogonId", hex(0x2000000 + rng_.between(0, 0xffffff)));
+      add_subject(c, p.admin_sid, p.admin_sam, s.netbios,
+                  hex(0x2000000 + rng_.between(0, 0xffffff)));
       c.add("TargetSid", target.sid);
       c.add("TargetUserName", target.sam);
       c.add("TargetDomainName", s.netbios);
@@ -440,7 +426,7 @@ class ShiftSession : public Actor {
       eng.win(st_, std::move(c), target.sam);
     } else if (u < 0.7) {
       // Administration from the RDS server: consoles and scripts (4688 on the server).
-      static constexpr std::pair<const char*, const char*> kTools[] = {
+      static constexpr Program kTools[] = {
           {"C:\\Windows\\System32\\mmc.exe",
            "\"C:\\Windows\\system32\\mmc.exe\" \"C:\\Windows\\system32\\dsa.msc\""},
           {"C:\\Windows\\System32\\mmc.exe",
@@ -451,24 +437,11 @@ class ShiftSession : public Actor {
           {"C:\\Windows\\System32\\mstsc.exe", "\"C:\\Windows\\system32\\mstsc.exe\" /v:SRV-DPI01"},
           {"C:\\Windows\\System32\\dsquery.exe", "dsquery computer -inactive 8"},
       };
-      const auto& [image, cmd] = kTools[rng_.index(std::size(kTools))];
-      WinEvent e{t, &s.rds_server, 4688, false, {}};
-      e.add("SubjectUserSid", p.admin_sid);
-      e.add("SubjectUserName", p.admin_sam);
-      e.add("SubjectDomainName", s.netbios);
-      e.add("SubjectLogonId", hex(0x3000000 + rng_.between(0, 0xffffff)));
-      e.add("NewProcessId", hex(0x1000 + rng_.between(0, 0xffff)));
-      e.add("NewProcessName", image);
-      e.add("TokenElevationType", "%%1937");
-      e.add("ProcessId", hex(0x1000 + rng_.between(0, 0xffff)));
-      e.add("CommandLine", cmd);
-      e.add("TargetUserSid", "S-1-0-0");
-      e.add("TargetUserName", "-");
-      e.add("TargetDomainName", "-");
-      e.add("TargetLogonId", "0x0");
-      e.add("ParentProcessName", "C:\\Windows\\explorer.exe");
-      e.add("MandatoryLabel", "S-1-16-12288");
-      eng.win(st_, std::move(e), p.admin_sam);
+      const auto& tool = kTools[rng_.index(std::size(kTools))];
+      eng.win(st_,
+              eng.process(s, t, s.rds_server, p.admin_sam, p.admin_sid, 0x3000000, tool, "%%1937",
+                          "C:\\Windows\\explorer.exe", rng_),
+              p.admin_sam);
     } else {
       // A service ticket to a server they administer.
       const ServiceAccount& svc = s.services[rng_.index(5)];
@@ -479,11 +452,9 @@ class ShiftSession : public Actor {
     }
   }
 
-  SiteState& st_;
   std::size_t staff_;
   std::int64_t finish_;
   bool already_on_;
-  Rng rng_;
   bool started_ = false;
   const Host* ws_ = nullptr;
   std::string session_;
@@ -505,10 +476,10 @@ std::string vpn_group(const Site& s, Role r) {
   }
 }
 
-class VpnSession : public Actor {
+class VpnSession : public SiteActor {
  public:
   VpnSession(SiteState& st, std::size_t staff, std::int64_t finish)
-      : st_(st), staff_(staff), finish_(finish), rng_(Rng::derived(st.rng.next(), "vpn")) {}
+      : SiteActor(st, "vpn"), staff_(staff), finish_(finish) {}
 
   std::int64_t wake(Engine& eng, std::int64_t now) override {
     const Site& s = *st_.site;
@@ -533,14 +504,7 @@ class VpnSession : public Actor {
       // The domain from the tunnel: a TGT, the file server.
       const Host& dc = rng_.chance(0.5) ? s.dc1 : s.dc2;
       eng.win(st_, eng.tgt(s, t + 9000, dc, p.sam, p.sid, tunnel_ip_, "0x0", rng_), p.sam);
-      eng.win(st_,
-              eng.tgs(s, t + 9500, dc, p.sam + "@" + s.realm, s.file_server.name + "$",
-                      s.domain_sid + "-1003", tunnel_ip_, false, rng_),
-              p.sam);
-      eng.win(st_,
-              eng.logon(s, t + 10'000, s.file_server, p.sam, p.sid, 3, true, "-", tunnel_ip_, rng_,
-                        &fs_logon_),
-              p.sam);
+      fs_logon_ = open_file_server(eng, st_, p, dc, t + 9500, t + 10'000, "-", tunnel_ip_, rng_);
       return t + rng_.between(2, 8) * kMinute;
     }
     if (now >= finish_) {
@@ -571,18 +535,10 @@ class VpnSession : public Actor {
       e.session_id = "vpn" + std::to_string(tunnel_id_);
       e.object_id = ++st_.objects * 13 + 880000;
       Patient past;
-      const Patient* pt;
-      if (p.role == Role::kCoder && !st_.discharged.empty()) {
-        pt = &st_.discharged[rng_.index(st_.discharged.size())];
-      } else if (p.role == Role::kCoder) {
-        past = eng.historical_patient(st_, rng_);
-        pt = &past;
-      } else {
-        pt = patient_for(eng, st_, p, rng_);
-      }
+      const Patient* pt = p.role == Role::kCoder ? coded_patient(eng, st_, 1, past, rng_)
+                                                 : patient_for(eng, st_, p, rng_);
       if (pt != nullptr) {
-        e.patient = pt;
-        e.patient_unit = s.units[pt->unit].code;
+        set_patient(e, s, *pt);
         eng.ehr(st_, e);
       }
     } else {
@@ -611,10 +567,8 @@ class VpnSession : public Actor {
     return e;
   }
 
-  SiteState& st_;
   std::size_t staff_;
   std::int64_t finish_;
-  Rng rng_;
   bool started_ = false;
   int octet_ = 0;
   std::string tunnel_ip_;
@@ -624,9 +578,9 @@ class VpnSession : public Actor {
 };
 
 // Plans each local day: who works which shift, who connects from home.
-class DayPlanner : public Actor {
+class DayPlanner : public SiteActor {
  public:
-  explicit DayPlanner(SiteState& st) : st_(st), rng_(Rng::derived(st.rng.next(), "planner")) {}
+  explicit DayPlanner(SiteState& st) : SiteActor(st, "planner") {}
 
   std::int64_t wake(Engine& eng, std::int64_t now) override {
     const Civil day = paris_civil(now);
@@ -642,11 +596,15 @@ class DayPlanner : public Actor {
   void plan(Engine& eng, std::int64_t midnight, bool weekend, std::int64_t now, bool first) {
     const Site& s = *st_.site;
     const double h = std::min(1.0, eng.human_scale);
+    const std::int64_t noon = midnight + 12 * kHour;
+    // On the staff today (the leaver of story 3 is not).
+    auto employed = [&](std::size_t i) {
+      const Staff& p = s.staff[i];
+      return i != s.departed && p.valid_from <= noon && (p.valid_to == 0 || p.valid_to > noon);
+    };
     for (std::size_t i = 0; i < s.staff.size(); ++i) {
       const Staff& p = s.staff[i];
-      if (i == s.departed) continue;
-      const std::int64_t noon = midnight + 12 * kHour;
-      if (p.valid_from > noon || (p.valid_to != 0 && p.valid_to <= noon)) continue;
+      if (!employed(i)) continue;
       double works = 0.6;
       if (p.shift == Shift::kDay) {
         works = weekend ? (p.role == Role::kPhysician ? 0.15 : 0.05) : 0.86;
@@ -683,7 +641,6 @@ class DayPlanner : public Actor {
     // Tomorrow's hires: the helpdesk creates their accounts today (a weekday, office hours).
     if (!weekend) {
       for (const Staff& p : s.staff) {
-        const std::int64_t noon = midnight + 12 * kHour;
         if (p.valid_from <= noon || p.valid_from > noon + kDay) continue;
         const std::int64_t t = midnight + rng_.between(10 * 60, 16 * 60 + 30) * kMinute;
         if (t >= now) create_account(eng, p, t);
@@ -692,10 +649,8 @@ class DayPlanner : public Actor {
     // Remote access.
     for (std::size_t i = 0; i < s.staff.size(); ++i) {
       const Staff& p = s.staff[i];
-      if (!p.vpn || i == s.departed) continue;
-      const std::int64_t noon = midnight + 12 * kHour;
-      if (p.valid_from > noon || (p.valid_to != 0 && p.valid_to <= noon)) continue;
-      const bool abroad = p.home_ip.rfind("81.245.", 0) == 0 || p.home_ip.rfind("83.32.", 0) == 0;
+      if (!p.vpn || !employed(i)) continue;
+      const bool abroad = lives_abroad(p);
       double chance = 0;
       int from = 0, to = 0, min_len = 0, max_len = 0;
       switch (p.role) {
@@ -738,42 +693,32 @@ class DayPlanner : public Actor {
     if (admin == nullptr) return;
     const std::string logon_id = hex(0x2000000 + rng_.between(0, 0xffffff));
     auto subject = [&](WinEvent& e) {
-      e.add("SubjectUserSid", admin->admin_sid);
-      e.add("SubjectUserName", admin->admin_sam);
-      e.add("SubjectDomainName", s.netbios);
-      e.add("SubjectLogonId", logon_id);
+      add_subject(e, admin->admin_sid, admin->admin_sam, s.netbios, logon_id);
+    };
+    // What a new account gets by default (4720's fields after its names).
+    static constexpr FixedField kNewAccount[] = {
+        {"HomeDirectory", "%%1793"},    {"HomePath", "%%1793"},
+        {"ScriptPath", "%%1793"},       {"ProfilePath", "%%1793"},
+        {"UserWorkstations", "%%1793"}, {"PasswordLastSet", "%%1794"},
+        {"AccountExpires", "%%1794"},   {"PrimaryGroupId", "513"},
+        {"AllowedToDelegateTo", "-"},   {"OldUacValue", "0x0"},
+        {"NewUacValue", "0x15"},        {"UserAccountControl", "%%2080 %%2082 %%2084"},
+        {"UserParameters", "%%1793"},   {"SidHistory", "-"},
+        {"LogonHours", "%%1797"},
     };
     const std::string display = p.given + " " + p.family;
     WinEvent created{t, &s.dc1, 4720, false, {}};
-    created.add("TargetUserName", p.sam);
-    created.add("TargetDomainName", s.netbios);
-    created.add("TargetSid", p.sid);
+    add_target(created, p.sam, s.netbios, p.sid);
     subject(created);
     created.add("PrivilegeList", "-");
     created.add("SamAccountName", p.sam);
     created.add("DisplayName", display);
     created.add("UserPrincipalName", p.upn);
-    created.add("HomeDirectory", "%%1793");
-    created.add("HomePath", "%%1793");
-    created.add("ScriptPath", "%%1793");
-    created.add("ProfilePath", "%%1793");
-    created.add("UserWorkstations", "%%1793");
-    created.add("PasswordLastSet", "%%1794");
-    created.add("AccountExpires", "%%1794");
-    created.add("PrimaryGroupId", "513");
-    created.add("AllowedToDelegateTo", "-");
-    created.add("OldUacValue", "0x0");
-    created.add("NewUacValue", "0x15");
-    created.add("UserAccountControl", "%%2080 %%2082 %%2084");
-    created.add("UserParameters", "%%1793");
-    created.add("SidHistory", "-");
-    created.add("LogonHours", "%%1797");
+    add_fixed(created, kNewAccount);
     eng.win(st_, std::move(created), p.sam);
     WinEvent enabled{t + 400, &s.dc1, 4722, false, {}};
     subject(enabled);
-    enabled.add("TargetUserName", p.sam);
-    enabled.add("TargetDomainName", s.netbios);
-    enabled.add("TargetSid", p.sid);
+    add_target(enabled, p.sam, s.netbios, p.sid);
     eng.win(st_, std::move(enabled), p.sam);
     const std::string member =
         "CN=" + display + ",OU=" + s.units[p.unit].abbr +
@@ -785,9 +730,8 @@ class DayPlanner : public Actor {
       WinEvent g{at, &s.dc1, id, false, {}};
       g.add("MemberName", member);
       g.add("MemberSid", p.sid);
-      g.add("TargetUserName", group);
-      g.add("TargetDomainName", s.netbios);
-      g.add("TargetSid", s.domain_sid + "-" + std::to_string(3000 + label_hash(group) % 900));
+      add_target(g, group, s.netbios,
+                 s.domain_sid + "-" + std::to_string(3000 + label_hash(group) % 900));
       subject(g);
       g.add("PrivilegeList", "-");
       eng.win(st_, std::move(g), p.sam);
@@ -806,15 +750,13 @@ class DayPlanner : public Actor {
     }
   }
 
-  SiteState& st_;
-  Rng rng_;
   bool first_ = true;
 };
 
 // Once a minute: what machines, services and the Internet do whoever is at work.
-class Ticker : public Actor {
+class Ticker : public SiteActor {
  public:
-  explicit Ticker(SiteState& st) : st_(st), rng_(Rng::derived(st.rng.next(), "ticker")) {}
+  explicit Ticker(SiteState& st) : SiteActor(st, "ticker") {}
 
   std::int64_t wake(Engine& eng, std::int64_t now) override {
     const Site& s = *st_.site;
@@ -871,7 +813,7 @@ class Ticker : public Actor {
  private:
   void scheduled_task(Engine& eng, std::int64_t t) {
     const Site& s = *st_.site;
-    static constexpr std::pair<const char*, const char*> kTasks[] = {
+    static constexpr Program kTasks[] = {
         {"C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
          "powershell.exe -NoProfile -ExecutionPolicy Bypass -File D:\\Scripts\\purge_logs_iis.ps1"},
         {"C:\\Windows\\System32\\Robocopy.exe",
@@ -880,25 +822,12 @@ class Ticker : public Actor {
          "DTExec.exe /F \"D:\\SSIS\\Import_PMSI.dtsx\""},
         {"C:\\Windows\\System32\\cscript.exe", "cscript.exe //nologo C:\\Scripts\\check_disk.vbs"},
     };
-    const auto& [image, cmd] = kTasks[rng_.index(std::size(kTasks))];
+    const auto& task = kTasks[rng_.index(std::size(kTasks))];
     const ServiceAccount& svc = s.services[0];
-    WinEvent e{t, &s.sql_server, 4688, false, {}};
-    e.add("SubjectUserSid", svc.sid);
-    e.add("SubjectUserName", svc.name);
-    e.add("SubjectDomainName", s.netbios);
-    e.add("SubjectLogonId", hex(0x4000000 + rng_.between(0, 0xffffff)));
-    e.add("NewProcessId", hex(0x1000 + rng_.between(0, 0xffff)));
-    e.add("NewProcessName", image);
-    e.add("TokenElevationType", "%%1936");
-    e.add("ProcessId", hex(0x1000 + rng_.between(0, 0xffff)));
-    e.add("CommandLine", cmd);
-    e.add("TargetUserSid", "S-1-0-0");
-    e.add("TargetUserName", "-");
-    e.add("TargetDomainName", "-");
-    e.add("TargetLogonId", "0x0");
-    e.add("ParentProcessName", "C:\\Windows\\System32\\svchost.exe");
-    e.add("MandatoryLabel", "S-1-16-12288");
-    eng.win(st_, std::move(e), svc.name);
+    eng.win(st_,
+            eng.process(s, t, s.sql_server, svc.name, svc.sid, 0x4000000, task, "%%1936",
+                        "C:\\Windows\\System32\\svchost.exe", rng_),
+            svc.name);
   }
 
   void bot(Engine& eng, std::int64_t now) {
@@ -926,15 +855,12 @@ class Ticker : public Actor {
       t += rng_.between(2, 9) * kSecond;
     }
   }
-
-  SiteState& st_;
-  Rng rng_;
 };
 
 // The admission system (GAM): admissions, transfers, discharges, as HL7 v2 ADT.
-class AdtFlow : public Actor {
+class AdtFlow : public SiteActor {
  public:
-  explicit AdtFlow(SiteState& st) : st_(st), rng_(Rng::derived(st.rng.next(), "adt")) {}
+  explicit AdtFlow(SiteState& st) : SiteActor(st, "adt") {}
 
   std::int64_t wake(Engine& eng, std::int64_t now) override {
     const Site& s = *st_.site;
@@ -948,11 +874,7 @@ class AdtFlow : public Actor {
     }
     const double arrivals = beds * 0.35 / (24 * 60) * hour_weight(kHumanDiurnal, now);
     if (ed != SIZE_MAX) {
-      for (std::uint64_t i = rng_.poisson(arrivals); i > 0; --i) {
-        const std::int64_t t = now + rng_.between(0, 59'999);
-        st_.census[ed].push_back(eng.new_patient(st_, ed, t, rng_));
-        send(eng, AdtEvent::Kind::kAdmit, st_.census[ed].back(), ed, ed, t, true);
-      }
+      admit(eng, ed, arrivals, now, true);
       // Leaving the ED after a few hours: to a ward with a free bed, or home.
       auto& queue = st_.census[ed];
       for (std::size_t k = 0; k < queue.size();) {
@@ -960,8 +882,7 @@ class AdtFlow : public Actor {
           ++k;
           continue;
         }
-        Patient p = std::move(queue[k]);
-        queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(k));
+        Patient p = take(queue, k);
         const std::size_t ward = free_ward();
         const std::int64_t t = now + rng_.between(0, 59'999);
         if (ward != SIZE_MAX && rng_.chance(0.35)) {
@@ -970,8 +891,7 @@ class AdtFlow : public Actor {
           st_.census[ward].push_back(std::move(p));
           send(eng, AdtEvent::Kind::kTransfer, st_.census[ward].back(), ward, from, t, false);
         } else {
-          send(eng, AdtEvent::Kind::kDischarge, p, ed, ed, t, false);
-          remember(std::move(p));
+          discharge(eng, std::move(p), ed, t);
         }
       }
     }
@@ -985,20 +905,12 @@ class AdtFlow : public Actor {
       const double los_days = unit.kind == UnitKind::kIcu ? 6 : 5;
       const double out = census.size() / los_days / (24 * 60) * discharge_weight;
       for (std::uint64_t i = rng_.poisson(out); i > 0 && !census.empty(); --i) {
-        const std::size_t k = rng_.index(census.size());
-        Patient p = std::move(census[k]);
-        census.erase(census.begin() + static_cast<std::ptrdiff_t>(k));
-        send(eng, AdtEvent::Kind::kDischarge, p, u, u, now + rng_.between(0, 59'999), false);
-        remember(std::move(p));
+        Patient p = take(census, rng_.index(census.size()));
+        discharge(eng, std::move(p), u, now + rng_.between(0, 59'999));
       }
       const double target = unit.beds * 0.88;
       if (census.size() < target) {
-        const double in = unit.beds / los_days / (24 * 60) * admit_weight * 0.8;
-        for (std::uint64_t i = rng_.poisson(in); i > 0; --i) {
-          const std::int64_t t = now + rng_.between(0, 59'999);
-          census.push_back(eng.new_patient(st_, u, t, rng_));
-          send(eng, AdtEvent::Kind::kAdmit, census.back(), u, u, t, false);
-        }
+        admit(eng, u, unit.beds / los_days / (24 * 60) * admit_weight * 0.8, now, false);
       }
     }
     return now + kMinute;
@@ -1015,7 +927,23 @@ class AdtFlow : public Actor {
     }
     return SIZE_MAX;
   }
-  void remember(Patient p) {
+  // A Poisson number of admissions (mean `mean`) to `unit` in the minute from `now`.
+  void admit(Engine& eng, std::size_t unit, double mean, std::int64_t now, bool emergency) {
+    auto& census = st_.census[unit];
+    for (std::uint64_t i = rng_.poisson(mean); i > 0; --i) {
+      const std::int64_t t = now + rng_.between(0, 59'999);
+      census.push_back(eng.new_patient(st_, unit, t, rng_));
+      send(eng, AdtEvent::Kind::kAdmit, census.back(), unit, unit, t, emergency);
+    }
+  }
+  static Patient take(std::vector<Patient>& census, std::size_t k) {
+    Patient p = std::move(census[k]);
+    census.erase(census.begin() + static_cast<std::ptrdiff_t>(k));
+    return p;
+  }
+  // `p` goes home from `unit`; the DIM codes the latest discharges.
+  void discharge(Engine& eng, Patient p, std::size_t unit, std::int64_t t) {
+    send(eng, AdtEvent::Kind::kDischarge, p, unit, unit, t, false);
     st_.discharged.push_back(std::move(p));
     if (st_.discharged.size() > 400) st_.discharged.pop_front();
   }
@@ -1041,9 +969,6 @@ class AdtFlow : public Actor {
     }
     eng.adt(st_, e);
   }
-
-  SiteState& st_;
-  Rng rng_;
 };
 
 }  // namespace
