@@ -156,6 +156,7 @@ class StreamProcessor::Impl {
   Enrichment enrichment_;
   std::vector<std::unique_ptr<Worker>> workers_;
 
+  std::mutex commit_mutex_;  // store writes that carry the shared enrichment state, in order
   std::mutex fatal_mutex_;
   Status fatal_ = Status::ok_status();
   std::atomic<bool> failed_{false};
@@ -556,7 +557,9 @@ class StreamProcessor::Impl::Worker {
     // What enrichment learned (VPN leases, patient links) goes with the offsets too: a restart
     // attributes a pool address to the session that held it even when the session started
     // before the records it replays. Shared by the workers: each writes the whole table, which
-    // holds at least what its own records taught it.
+    // holds at least what its own records taught it. Snapshots reach the store in the order they
+    // are taken (commit_mutex_), so an older one never overwrites a newer one.
+    std::unique_lock<std::mutex> in_order(impl_.commit_mutex_);
     {
       std::lock_guard<std::mutex> lock(impl_.enrichment_.mutex);
       batch_.put_state(kLeasesKey, impl_.enrichment_.leases.snapshot());
@@ -564,6 +567,7 @@ class StreamProcessor::Impl::Worker {
     }
     const auto write_started = Clock::now();
     Result<store::CommitResult> r = impl_.store_->commit(batch_);
+    in_order.unlock();
     store_seconds_->observe(std::chrono::duration<double>(Clock::now() - write_started).count());
     if (!r.ok()) {
       impl_.fail(Status::error("store-write", r.status().message()));
