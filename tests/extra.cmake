@@ -26,63 +26,38 @@
 #   fuzz_smoke          scripts/fuzz_smoke.sh --no-build on this build dir; only in  label fuzz
 #                       VIGIE_FUZZ builds: `ctest --test-dir build/fuzz -L fuzz`
 
+# vigie_cli_test(NAME SCRIPT LABELS TIMEOUT): tests/cli/SCRIPT.sh VIGIE_BINARY SOURCE_DIR.
+function(vigie_cli_test name script labels timeout)
+  add_test(NAME ${name}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/${script}.sh $<TARGET_FILE:vigie>
+      ${PROJECT_SOURCE_DIR})
+  set_tests_properties(${name} PROPERTIES LABELS "${labels}" TIMEOUT ${timeout})
+endfunction()
+
 # The quick start runs the demo from the repository root; so does this test.
 if(TARGET vigie)
   add_test(NAME demo_smoke COMMAND $<TARGET_FILE:vigie> demo WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(demo_smoke PROPERTIES LABELS "smoke" TIMEOUT 300)
-  add_test(NAME cli_golden
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/golden_test.sh $<TARGET_FILE:vigie>
-      ${PROJECT_SOURCE_DIR})
-  set_tests_properties(cli_golden PROPERTIES LABELS "cli" TIMEOUT 120)
-  add_test(NAME cli_hunt_correlation
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/hunt_correlation_test.sh $<TARGET_FILE:vigie>
-      ${PROJECT_SOURCE_DIR})
-  set_tests_properties(cli_hunt_correlation PROPERTIES LABELS "cli" TIMEOUT 120)
-  add_test(NAME docs_examples
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/docs_examples_test.sh $<TARGET_FILE:vigie>
-      ${PROJECT_SOURCE_DIR})
-  set_tests_properties(docs_examples PROPERTIES LABELS "cli" TIMEOUT 120)
-  add_test(NAME cli_decode
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/decode_test.sh $<TARGET_FILE:vigie>
-      ${PROJECT_SOURCE_DIR})
-  set_tests_properties(cli_decode PROPERTIES LABELS "cli" TIMEOUT 120)
+  vigie_cli_test(cli_golden golden_test "cli" 120)
+  vigie_cli_test(cli_hunt_correlation hunt_correlation_test "cli" 120)
+  vigie_cli_test(docs_examples docs_examples_test "cli" 120)
+  vigie_cli_test(cli_decode decode_test "cli" 120)
   if(TARGET vigie_plugin_ehr)
-    add_test(NAME cli_fhir_bundle
-      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/fhir_bundle_test.sh $<TARGET_FILE:vigie>
-        ${PROJECT_SOURCE_DIR})
-    set_tests_properties(cli_fhir_bundle PROPERTIES LABELS "cli" TIMEOUT 120)
+    vigie_cli_test(cli_fhir_bundle fhir_bundle_test "cli" 120)
   endif()
-  add_test(NAME cli_hl7_framing
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/hl7_framing_test.sh $<TARGET_FILE:vigie>
-      ${PROJECT_SOURCE_DIR})
-  set_tests_properties(cli_hl7_framing PROPERTIES LABELS "cli" TIMEOUT 120)
-  add_test(NAME cli_json_framing
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/json_framing_test.sh $<TARGET_FILE:vigie>
-      ${PROJECT_SOURCE_DIR})
-  set_tests_properties(cli_json_framing PROPERTIES LABELS "cli" TIMEOUT 120)
+  vigie_cli_test(cli_hl7_framing hl7_framing_test "cli" 120)
+  vigie_cli_test(cli_json_framing json_framing_test "cli" 120)
   # `vigie run` end to end on the mock cluster: SIGKILLed 20 times, it stores exactly the alerts of
   # an uninterrupted run (tests/cli/stream_crash_test.sh). Release stage only (label integration).
-  add_test(NAME cli_stream_crash
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/stream_crash_test.sh $<TARGET_FILE:vigie>
-      ${PROJECT_SOURCE_DIR})
-  set_tests_properties(cli_stream_crash PROPERTIES LABELS "cli;integration" TIMEOUT 900)
-  add_test(NAME cli_run
-    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/run_cli_test.sh $<TARGET_FILE:vigie>
-      ${PROJECT_SOURCE_DIR})
-  set_tests_properties(cli_run PROPERTIES LABELS "cli;integration" TIMEOUT 120)
+  vigie_cli_test(cli_stream_crash stream_crash_test "cli;integration" 900)
+  vigie_cli_test(cli_run run_cli_test "cli;integration" 120)
   # cli_kafka: `vigie mock-broker` prints its bootstrap line and stops on SIGTERM; `vigie produce`
   # sends one message per record as hunt splits them (XML events, HL7 messages over lines).
   if(TARGET vigie_kafka)
-    add_test(NAME cli_kafka
-      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/kafka_cli_test.sh $<TARGET_FILE:vigie>
-        ${PROJECT_SOURCE_DIR})
-    set_tests_properties(cli_kafka PROPERTIES LABELS "cli;integration" TIMEOUT 60)
+    vigie_cli_test(cli_kafka kafka_cli_test "cli;integration" 60)
   endif()
   if(TARGET vigie_demo)
-    add_test(NAME cli_demo_traffic
-      COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/demo_traffic_test.sh $<TARGET_FILE:vigie>
-        ${PROJECT_SOURCE_DIR})
-    set_tests_properties(cli_demo_traffic PROPERTIES LABELS "cli" TIMEOUT 300)
+    vigie_cli_test(cli_demo_traffic demo_traffic_test "cli" 300)
   endif()
   # Debian's /usr/bin/python3 with python3-jsonschema (a python3 earlier on PATH may lack it).
   add_test(NAME schemas_validate

@@ -39,8 +39,6 @@ void install_signals() {
   sigaction(SIGHUP, &sa, nullptr);
 }
 
-}  // namespace
-
 std::optional<config::Config> load_run_config(const std::string& path, const char* who) {
   config::LoadedConfig c = config::load_config(path);
   for (const config::ConfigError& e : c.errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
@@ -50,6 +48,8 @@ std::optional<config::Config> load_run_config(const std::string& path, const cha
   }
   return std::move(c.config);
 }
+
+}  // namespace
 
 int run(const RunOptions& options) {
   std::optional<config::Config> conf = load_run_config(options.config, "vigie run");

@@ -704,7 +704,6 @@ void Listener::on_revoked(const std::vector<kafka::TopicPartition>& tps, bool lo
 
 void StreamProcessor::Impl::reload() {
   std::vector<std::string> problems, warnings;
-  config::LoadedConfig fresh;
   std::shared_ptr<Generation> g =
       build_generation(config_, generation()->number + 1, problems, warnings);
   if (g == nullptr) {
